@@ -1,0 +1,32 @@
+// What protocol logic asks the outside world to do. Logic is a pure function of
+// (state, event, now); it appends to an Effects value and the instance thread
+// carries the effects out by posting messages to the Sender and Routing modules.
+#pragma once
+
+#include "modules/codec/message.hpp"
+#include "modules/common/address.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace mcproxy::instances {
+
+// Send `packet` out of `interface` (source address, TTL 1 and Router Alert are
+// filled in by the logic; the Sender only encodes and transmits).
+struct OutgoingPacket {
+  std::string interface;
+  codec::Packet packet;
+  bool operator==(const OutgoingPacket&) const = default;
+};
+
+struct Effects {
+  std::vector<OutgoingPacket> packets;
+  // Groups whose membership on some downstream changed in this step: the
+  // aggregation and forwarding decisions for them must be recomputed now.
+  std::set<Address> changed_groups;
+
+  bool empty() const { return packets.empty() && changed_groups.empty(); }
+};
+
+}  // namespace mcproxy::instances

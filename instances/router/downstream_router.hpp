@@ -1,0 +1,87 @@
+// Router side of one downstream interface: IGMPv1/v2/v3 (RFC 3376 §6, §7.3) or
+// MLDv1/v2 (RFC 3810 §7, §8.3) querier election, queries, and per-group,
+// per-source membership state with explicit host tracking. Pure logic: no
+// sockets, no threads, no clock; only the owning instance's thread calls it.
+#pragma once
+
+#include "instances/effects.hpp"
+#include "mcproxy/config/config.hpp"
+#include "modules/codec/message.hpp"
+#include "modules/common/address.hpp"
+#include "modules/common/clock.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace mcproxy::instances {
+
+enum class FilterMode { Include, Exclude };
+
+// Membership of one group on one link as RFC 4605 §4.1 merges it: INCLUDE
+// {sources} or EXCLUDE {sources} (for EXCLUDE, the sources that are blocked:
+// RFC 3376 §6.2.1's "Y" set; "X" sources are still forwarded).
+struct Membership {
+  FilterMode mode = FilterMode::Include;
+  std::set<Address> sources;
+  bool operator==(const Membership&) const = default;
+};
+
+struct DownstreamOptions {
+  config::Protocol protocol = config::Protocol::IGMPv3;
+  config::Timers timers;
+  bool quick_leave = false;
+  std::optional<unsigned> max_groups;   // reports for more groups are dropped (counted)
+  std::optional<unsigned> max_sources;  // per group
+};
+
+class DownstreamRouter {
+ public:
+  DownstreamRouter(std::string interface, DownstreamOptions options);
+
+  const std::string& interface() const;
+
+  // Our address on the link (querier election compares it; queries are sent
+  // from it). Until it is known the router neither queries nor elects.
+  void set_address(const Address& own, TimePoint now, Effects& out);
+  // Starts querying: Startup Query Count general queries at the Startup Query
+  // Interval, then one every Query Interval (RFC 3376 §8.6, §8.7).
+  void start(TimePoint now, Effects& out);
+  // Changes timers and options at runtime; state is kept.
+  void reconfigure(const DownstreamOptions& options, TimePoint now, Effects& out);
+
+  // A received IGMP/MLD packet on this interface (already decoded). Packets
+  // the rules reject (wrong destination, TTL/hop limit, source) are counted.
+  void handle(const codec::Packet& packet, TimePoint now, Effects& out);
+  // Runs every timer that is due at `now`.
+  void on_timer(TimePoint now, Effects& out);
+  std::optional<TimePoint> next_deadline() const;
+
+  // Membership per group (groups with no interest are absent).
+  std::map<Address, Membership> memberships() const;
+  std::optional<Membership> membership(const Address& group) const;
+  // RFC 3376 §6.3: whether traffic from `source` to `group` is wanted here.
+  bool wants(const Address& group, const Address& source) const;
+
+  // Status for the control socket.
+  bool is_querier() const;
+  std::optional<Address> querier_address() const;  // the elected querier, us or another
+  codec::Version compatibility_mode(const Address& group) const;
+  // Hosts (report sources) that currently ask for a group, explicit tracking.
+  std::set<Address> hosts(const Address& group) const;
+
+  // Counters by reason, for `show interfaces`.
+  struct Counters {
+    std::map<std::string, std::uint64_t> received;  // by message type, e.g. "v3-report"
+    std::map<std::string, std::uint64_t> sent;
+    std::map<std::string, std::uint64_t> dropped;   // by reason
+  };
+  const Counters& counters() const;
+
+ private:
+  struct Impl;  // the implementer chooses the representation
+  // (declare the real members here; this header's public API is the contract)
+};
+
+}  // namespace mcproxy::instances

@@ -1,0 +1,165 @@
+// The configuration model: what a parsed and checked configuration file (or a
+// control-socket change) says. Plain values; instances are built from these.
+#pragma once
+
+#include "modules/common/address.hpp"
+#include "modules/common/clock.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcproxy::config {
+
+enum class Protocol { IGMPv1, IGMPv2, IGMPv3, MLDv1, MLDv2 };
+inline Family family_of(Protocol p) {
+  return (p == Protocol::MLDv1 || p == Protocol::MLDv2) ? Family::V6 : Family::V4;
+}
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+// An inclusive range of addresses of one family. A single address, `a - b`, a
+// prefix `a/n` and `*` (the whole family) all become ranges.
+struct AddressRange {
+  Address first;
+  Address last;
+  bool contains(const Address& a) const;  // false for an address of the other family
+  static AddressRange any(Family f);
+  bool operator==(const AddressRange&) const = default;
+};
+
+// One filter rule: `[IFNAME](GROUP | SOURCE)`. An empty interface matches any.
+struct Rule {
+  std::string interface;
+  AddressRange group;
+  AddressRange source;
+  SourceLocation where;
+  bool matches(const std::string& ifname, const Address& group_address,
+               const Address& source_address) const;
+};
+
+// A table after checking: nested `(table NAME)` references are expanded in
+// place, in order (cycles and unknown names are errors).
+struct Table {
+  std::string name;  // empty for an anonymous table
+  std::vector<Rule> rules;
+  SourceLocation where;
+  bool matches(const std::string& ifname, const Address& group_address,
+               const Address& source_address) const;  // any rule matches
+};
+
+enum class Direction { In, Out };
+enum class FilterKind { Whitelist, Blacklist };
+
+// `pinstance NAME upstream|downstream IF in|out whitelist|blacklist table T;`
+struct FilterBinding {
+  FilterKind kind = FilterKind::Blacklist;
+  Table table;
+  // Whether (group, source) passes: whitelist admits only matches, blacklist
+  // admits everything else.
+  bool admits(const std::string& ifname, const Address& group_address,
+              const Address& source_address) const;
+};
+
+// Protocol timers and counters. Unset values take the instance's value, then
+// the defaults of RFC 3376 §8 / RFC 3810 §9 (see effective()).
+struct TimerOptions {
+  std::optional<Duration> query_interval;                // 125 s
+  std::optional<Duration> query_response_interval;       // 10 s
+  std::optional<unsigned> robustness;                    // 2
+  std::optional<Duration> last_member_query_interval;    // 1 s
+  std::optional<unsigned> last_member_query_count;       // = robustness
+  std::optional<Duration> startup_query_interval;        // = query interval / 4
+  std::optional<unsigned> startup_query_count;           // = robustness
+  std::optional<Duration> unsolicited_report_interval;   // 1 s (v3/MLDv2), 10 s (v1/v2/MLDv1)
+};
+
+// All timers with a value: what the protocol logic uses.
+struct Timers {
+  Duration query_interval{125'000};
+  Duration query_response_interval{10'000};
+  unsigned robustness = 2;
+  Duration last_member_query_interval{1'000};
+  unsigned last_member_query_count = 2;
+  Duration startup_query_interval{31'250};
+  unsigned startup_query_count = 2;
+  Duration unsolicited_report_interval{1'000};
+  // Derived values (RFC 3376 §8.4, §8.5, §8.8, §8.13).
+  Duration group_membership_interval() const { return robustness * query_interval + query_response_interval; }
+  Duration other_querier_present_interval() const { return robustness * query_interval + query_response_interval / 2; }
+  Duration older_host_present_interval() const { return robustness * query_interval + query_response_interval; }
+  Duration older_version_querier_present_timeout() const { return robustness * query_interval + query_response_interval; }
+  Duration last_member_query_time() const { return last_member_query_count * last_member_query_interval; }
+};
+
+// Resolves options: interface-level over instance-level over defaults.
+Timers effective(Protocol p, const TimerOptions& instance, const TimerOptions* interface = nullptr);
+
+// An IPv4 or IPv6 prefix, for alternative-subnets.
+struct Prefix {
+  Address network;
+  unsigned length = 0;
+  bool contains(const Address& a) const;
+};
+
+enum class Role { Upstream, Downstream };
+
+struct InterfaceConfig {
+  std::string name;
+  Role role = Role::Downstream;
+  TimerOptions timers;                         // per-interface overrides (downstreams)
+  std::optional<bool> quick_leave;             // override of the instance's
+  std::vector<Prefix> alternative_subnets;     // sources accepted besides the link's own subnets
+  std::optional<unsigned> threshold;           // minimal TTL for forwarding (upstream); 1..255
+  std::optional<unsigned> max_groups;          // downstream limit; unset = unlimited
+  std::optional<unsigned> max_sources;         // per group; unset = unlimited
+  std::optional<FilterBinding> filter_in;      // `in whitelist|blacklist table T`
+  std::optional<FilterBinding> filter_out;     // `out whitelist|blacklist table T`
+  SourceLocation where;
+};
+
+// `rulematching all|first|mutex MS` (mcproxy's semantics, doc/configuration.md).
+struct RuleMatching {
+  enum class Kind { All, First, Mutex } kind = Kind::All;
+  Duration mutex_timeout{0};
+};
+
+// `pinstance NAME static (GROUP | SOURCE) ==> IF...;` Source unspecified = any.
+struct StaticRoute {
+  Address group;
+  Address source;
+  std::vector<std::string> downstreams;
+  SourceLocation where;
+};
+
+struct InstanceConfig {
+  std::string name;
+  std::optional<std::uint32_t> table;      // kernel multicast routing table; unset = assigned
+  std::vector<InterfaceConfig> upstreams;  // priority order: first is highest
+  std::vector<InterfaceConfig> downstreams;
+  TimerOptions timers;
+  bool quick_leave = false;
+  RuleMatching rule_matching;
+  std::vector<StaticRoute> static_routes;
+  SourceLocation where;
+
+  const InterfaceConfig* find_interface(const std::string& ifname) const;
+};
+
+struct Configuration {
+  Protocol protocol = Protocol::IGMPv3;
+  bool disabled = false;  // `disable;`
+  std::vector<InstanceConfig> instances;
+  std::map<std::string, Table> tables;  // named tables, references expanded
+  std::string file;                     // where it was read from
+
+  const InstanceConfig* find_instance(const std::string& name) const;
+};
+
+}  // namespace mcproxy::config
