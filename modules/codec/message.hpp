@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -75,6 +76,8 @@ struct V3Report {
 };
 
 using Message = std::variant<Query, MembershipReport, LeaveGroup, V3Report>;
+// One line for logs, e.g. "IGMPv3 report TO_EX(239.1.1.1, {})".
+std::string describe(const Message& m);
 
 // A message with the IP envelope the protocol rules look at.
 struct Packet {
