@@ -1,0 +1,123 @@
+// Host side of one upstream interface: IGMPv1/v2/v3 (RFC 3376 §5, §7.2) or
+// MLDv1/v2 (RFC 3810 §6, §8.2) membership reporting for the state the proxy asks for.
+// Pure logic: no sockets, no threads, no clock; only the owning instance's thread calls it.
+#pragma once
+
+#include "instances/effects.hpp"
+#include "instances/router/downstream_router.hpp"  // Membership, FilterMode
+#include "mcproxy/config/config.hpp"
+#include "modules/codec/message.hpp"
+#include "modules/common/address.hpp"
+#include "modules/common/clock.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace mcproxy::instances {
+
+// Source of randomness for report delays. Injected so tests are deterministic.
+using RandomSource = std::function<std::uint32_t()>;
+
+struct HostOptions {
+  // The instance's configured protocol: below IGMPv3 / MLDv2 the host reports
+  // with the older version from the start (and never switches up).
+  config::Protocol protocol = config::Protocol::IGMPv3;
+  config::Timers timers;  // robustness, unsolicited report interval, OVQP timeout
+  std::size_t mtu = 1500;  // link MTU: reports are split to fit
+};
+
+class UpstreamHost {
+ public:
+  UpstreamHost(std::string interface, HostOptions options, RandomSource random);
+
+  const std::string& interface() const { return interface_; }
+
+  // Our address on the link: the source of every report we send. Until it is
+  // known, reports go out from the unspecified address (RFC 3376 §4.2.13 allows
+  // 0.0.0.0; RFC 3810 §5.2.13 allows :: when no link-local address exists).
+  void set_address(const Address& own) { own_address_ = own; }
+  const std::optional<Address>& address() const { return own_address_; }
+
+  void reconfigure(const HostOptions& options);
+
+  // Sets the interface reception state for one group (RFC 3376 §3.2): what
+  // the proxy wants to receive. INCLUDE{} means "not a member". A change sends
+  // State-Change Reports at once (RFC 3376 §5.1, RFC 3810 §6.1) and schedules
+  // their retransmissions.
+  void set_state(const Address& group, const Membership& state, TimePoint now, Effects& out);
+
+  // A received packet on the upstream link. Only queries matter to a host;
+  // other messages are counted and ignored (no report suppression: RFC 3376
+  // §5 hosts do not suppress, and v1/v2 suppression is optional for a proxy).
+  void handle(const codec::Packet& packet, TimePoint now, Effects& out);
+
+  void on_timer(TimePoint now, Effects& out);
+  std::optional<TimePoint> next_deadline() const;
+
+  // Status.
+  std::map<Address, Membership> state() const;
+  std::optional<Membership> state(const Address& group) const;
+  codec::Version compatibility_mode() const { return mode_; }
+
+  struct Counters {
+    std::map<std::string, std::uint64_t> received;
+    std::map<std::string, std::uint64_t> sent;
+    std::map<std::string, std::uint64_t> dropped;
+  };
+  const Counters& counters() const { return counters_; }
+
+ private:
+  struct GroupState {
+    Membership state;
+    // RFC 3376 §5.1 retransmission state: remaining Filter-Mode-Change
+    // reports, and remaining Source-List-Change reports per source.
+    unsigned filter_mode_retransmissions = 0;
+    std::map<Address, unsigned> source_retransmissions;
+    // v1/v2 (MLDv1) compatibility: remaining unsolicited report repetitions.
+    unsigned old_version_retransmissions = 0;
+    std::optional<TimePoint> retransmit_at;
+    // RFC 3376 §5.2 per-group response timer and recorded source list.
+    std::optional<TimePoint> query_response_at;
+    std::set<Address> query_sources;
+  };
+
+  bool is_v3_mode() const;
+  bool is_member(const Membership& m) const;  // v1/v2: does the state need a report at all
+  codec::Version base_version() const;
+  void update_compatibility_mode(std::optional<TimePoint> now);
+  void set_mode(codec::Version mode);
+
+  void handle_query(const codec::Packet& packet, const codec::Query& q, TimePoint now, Effects& out);
+  void handle_v3_query(const codec::Query& q, TimePoint now);
+  void handle_old_query(const codec::Query& q, TimePoint now);
+  Duration random_delay(Duration max);
+
+  void record_state_change(GroupState& gs, const Membership& old_state, const Membership& new_state);
+  void append_state_change_records(const Address& group, GroupState& gs, std::vector<codec::GroupRecord>& records);
+  void send_state_change(const std::vector<Address>& groups, TimePoint now, Effects& out);
+  void send_old_report(const Address& group, Effects& out);
+  void send_old_leave(const Address& group, Effects& out);
+  void send_v3_records(std::vector<codec::GroupRecord> records, Effects& out);
+  void emit(const Address& destination, codec::Message message, Effects& out);
+  void forget_if_idle(const Address& group);
+
+  std::string interface_;
+  HostOptions options_;
+  RandomSource random_;
+  std::optional<Address> own_address_;
+  std::map<Address, GroupState> groups_;
+  codec::Version mode_;
+  // RFC 3376 §7.2.1 / RFC 3810 §8.2.1 Older Version Querier Present timers.
+  std::optional<TimePoint> v1_querier_present_until_;
+  std::optional<TimePoint> v2_querier_present_until_;  // IGMPv2 or MLDv1
+  // RFC 3376 §5.2 interface timer for the response to a General Query.
+  std::optional<TimePoint> general_response_at_;
+  Counters counters_;
+};
+
+}  // namespace mcproxy::instances
