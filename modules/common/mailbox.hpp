@@ -1,0 +1,140 @@
+// The inbound mailbox of a module or instance thread: any thread may post(), only
+// the owner drains. Bounded and lock-free; an eventfd wakes the owner's poll loop.
+#pragma once
+
+#include "modules/common/fd.hpp"
+#include "modules/common/thread_checker.hpp"
+
+#include <boost/lockfree/queue.hpp>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cassert>
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <system_error>
+#include <utility>
+
+namespace mcproxy {
+
+// Threading contract:
+//   post(), dropped(), capacity(), notify()  any thread
+//   drain(), wait(), fd()-polling            the owner thread only
+//
+// Design (see doc/architecture.md, "Mailboxes"): boost::lockfree::queue only holds
+// trivially destructible elements, so messages live in `capacity` preallocated
+// slots and two lock-free queues carry slot indices: `free_` (slots a producer
+// may fill) and `ready_` (filled slots, in post order per producer). A producer
+// takes a free index, moves its message into the slot and publishes the index;
+// the owner takes ready indices, moves the message out and returns the index.
+// The queues' release/acquire operations order the slot accesses. No heap
+// allocation happens on post() beyond what the message itself owns, nothing
+// raw-owning crosses threads, and a full mailbox is detected without blocking:
+// no free index means "drop and count".
+template <class Message>
+class Mailbox {
+ public:
+  static constexpr std::size_t kDefaultCapacity = 4096;
+
+  explicit Mailbox(std::size_t capacity = kDefaultCapacity)
+      : capacity_(capacity),
+        slots_(std::make_unique<std::optional<Message>[]>(capacity)),
+        free_(capacity + 1),
+        ready_(capacity + 1),
+        event_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    // Running out of descriptors at startup is not bad input: the daemon
+    // cannot work without its mailboxes, so this is the one place that throws.
+    if (!event_fd_) throw std::system_error(errno, std::generic_category(), "eventfd");
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      [[maybe_unused]] const bool ok = free_.bounded_push(static_cast<std::uint32_t>(i));
+      assert(ok);
+    }
+  }
+  Mailbox(const Mailbox&) = delete;
+  Mailbox& operator=(const Mailbox&) = delete;
+
+  // Any thread; never blocks. False (and one more drop counted) when full.
+  bool post(Message message) {
+    std::uint32_t index = 0;
+    if (!free_.pop(index)) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    slots_[index].emplace(std::move(message));
+    [[maybe_unused]] const bool ok = ready_.bounded_push(index);
+    assert(ok);  // ready_ has room for every slot
+    notify();
+    return true;
+  }
+
+  // Any thread: wakes the owner without a message (used to ask a loop to look at
+  // its stop flag).
+  void notify() {
+    const std::uint64_t one = 1;
+    // EAGAIN only when the counter is near 2^64: the owner is awake anyway.
+    [[maybe_unused]] const auto n = ::write(event_fd_.get(), &one, sizeof one);
+  }
+
+  // Owner thread. Hands each waiting message to `handler` in order, at most
+  // `max` of them (so a flooded mailbox cannot starve the owner's sockets);
+  // returns how many were handled. Clears the wake-up first, so a message posted
+  // during the drain wakes the owner again.
+  template <class Handler>
+  std::size_t drain(Handler&& handler, std::size_t max = static_cast<std::size_t>(-1)) {
+    assert(owner_.is_owner());
+    clear_wakeup();
+    std::size_t handled = 0;
+    std::uint32_t index = 0;
+    while (handled < max && ready_.pop(index)) {
+      Message message = std::move(*slots_[index]);
+      slots_[index].reset();
+      [[maybe_unused]] const bool ok = free_.bounded_push(index);
+      assert(ok);
+      ++handled;
+      handler(std::move(message));
+    }
+    if (handled == max && !ready_.empty()) notify();  // more left: stay readable
+    return handled;
+  }
+
+  // Owner thread, for owners with no other descriptor to poll: waits until a
+  // message may be waiting or the timeout passes. True if woken.
+  bool wait(std::chrono::milliseconds timeout) const {
+    pollfd p{event_fd_.get(), POLLIN, 0};
+    const int ms = timeout.count() < 0 ? -1 : static_cast<int>(timeout.count());
+    int r = 0;
+    do {
+      r = ::poll(&p, 1, ms);
+    } while (r < 0 && errno == EINTR);
+    return r > 0;
+  }
+
+  // Readable while messages may be waiting: for the owner's poll/epoll set.
+  int fd() const { return event_fd_.get(); }
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  std::size_t capacity() const { return capacity_; }
+  // The owner thread binds when its loop starts; until then any thread may drain.
+  ThreadChecker& owner() { return owner_; }
+
+ private:
+  void clear_wakeup() {
+    std::uint64_t value = 0;
+    [[maybe_unused]] const auto n = ::read(event_fd_.get(), &value, sizeof value);
+  }
+
+  const std::size_t capacity_;
+  std::unique_ptr<std::optional<Message>[]> slots_;
+  boost::lockfree::queue<std::uint32_t> free_;
+  boost::lockfree::queue<std::uint32_t> ready_;
+  Fd event_fd_;
+  std::atomic<std::uint64_t> dropped_{0};
+  ThreadChecker owner_;
+};
+
+}  // namespace mcproxy
