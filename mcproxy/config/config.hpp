@@ -17,6 +17,8 @@ enum class Protocol { IGMPv1, IGMPv2, IGMPv3, MLDv1, MLDv2 };
 inline Family family_of(Protocol p) {
   return (p == Protocol::MLDv1 || p == Protocol::MLDv2) ? Family::V6 : Family::V4;
 }
+// "IGMPv3", "MLDv2", ... as written in a `protocol` statement.
+const char* to_string(Protocol p);
 
 struct SourceLocation {
   std::string file;
@@ -39,7 +41,9 @@ struct Rule {
   std::string interface;
   AddressRange group;
   AddressRange source;
-  SourceLocation where;
+  SourceLocation where;         // the rule's first token
+  SourceLocation group_where;   // the group part (for family/multicast errors)
+  SourceLocation source_where;  // the source part
   bool matches(const std::string& ifname, const Address& group_address,
                const Address& source_address) const;
 };
@@ -61,6 +65,7 @@ enum class FilterKind { Whitelist, Blacklist };
 struct FilterBinding {
   FilterKind kind = FilterKind::Blacklist;
   Table table;
+  SourceLocation where;  // the `whitelist|blacklist` keyword
   // Whether (group, source) passes: whitelist admits only matches, blacklist
   // admits everything else.
   bool admits(const std::string& ifname, const Address& group_address,
@@ -106,6 +111,7 @@ struct Prefix {
   Address network;
   unsigned length = 0;
   bool contains(const Address& a) const;
+  bool operator==(const Prefix&) const = default;
 };
 
 enum class Role { Upstream, Downstream };
@@ -122,12 +128,19 @@ struct InterfaceConfig {
   std::optional<FilterBinding> filter_in;      // `in whitelist|blacklist table T`
   std::optional<FilterBinding> filter_out;     // `out whitelist|blacklist table T`
   SourceLocation where;
+  // Where each option was last set (key: the option's keyword, e.g.
+  // "query-interval"), so that checks can point at it.
+  std::map<std::string, SourceLocation> option_where;
 };
 
 // `rulematching all|first|mutex MS` (mcproxy's semantics, doc/configuration.md).
+// mcproxy has two independent settings per instance: `upstream * out`
+// (forwarding data towards the upstreams: all | first, default all) and
+// `upstream * in` (subscribing at the upstreams: first | mutex MS, default first).
 struct RuleMatching {
   enum class Kind { All, First, Mutex } kind = Kind::All;
   Duration mutex_timeout{0};
+  bool operator==(const RuleMatching&) const = default;
 };
 
 // `pinstance NAME static (GROUP | SOURCE) ==> IF...;` Source unspecified = any.
@@ -136,6 +149,7 @@ struct StaticRoute {
   Address source;
   std::vector<std::string> downstreams;
   SourceLocation where;
+  std::vector<SourceLocation> downstreams_where;  // parallel to downstreams (may be empty)
 };
 
 struct InstanceConfig {
@@ -145,11 +159,14 @@ struct InstanceConfig {
   std::vector<InterfaceConfig> downstreams;
   TimerOptions timers;
   bool quick_leave = false;
-  RuleMatching rule_matching;
+  RuleMatching rule_matching;  // upstream out: All (default) or First
+  RuleMatching upstream_in_rule_matching{RuleMatching::Kind::First, Duration{0}};  // First or Mutex
   std::vector<StaticRoute> static_routes;
   SourceLocation where;
+  std::map<std::string, SourceLocation> option_where;  // as InterfaceConfig::option_where; "table" too
 
   const InterfaceConfig* find_interface(const std::string& ifname) const;
+  InterfaceConfig* find_interface(const std::string& ifname);
 };
 
 struct Configuration {
@@ -158,8 +175,11 @@ struct Configuration {
   std::vector<InstanceConfig> instances;
   std::map<std::string, Table> tables;  // named tables, references expanded
   std::string file;                     // where it was read from
+  SourceLocation protocol_where;        // the `protocol` statement, if any
+  SourceLocation disabled_where;        // the `disable` statement, if any
 
   const InstanceConfig* find_instance(const std::string& name) const;
+  InstanceConfig* find_instance(const std::string& name);
 };
 
 }  // namespace mcproxy::config

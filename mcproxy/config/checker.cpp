@@ -1,0 +1,284 @@
+// Semantic checks of a Configuration. Ranges and their reasons are listed in
+// doc/configuration.md ("Options").
+#include "mcproxy/config/checker.hpp"
+
+#include <map>
+#include <set>
+
+namespace mcproxy::config {
+namespace {
+
+struct DurationRange {
+  Duration min;
+  Duration max;
+  const char* why;
+};
+
+struct CountRange {
+  unsigned min;
+  unsigned max;
+  const char* why;
+};
+
+// Query Response Interval: the largest value the protocol's Max Resp Code can carry.
+DurationRange query_response_range(Protocol p) {
+  switch (p) {
+    case Protocol::IGMPv1:
+    case Protocol::IGMPv2:
+      return {Duration{100}, Duration{25'500}, "IGMPv2 Max Resp Time is 8 bits of 1/10 s, RFC 2236 §2.2"};
+    case Protocol::IGMPv3:
+      return {Duration{100}, Duration{3'174'400}, "largest IGMPv3 Max Resp Code, RFC 3376 §4.1.1"};
+    case Protocol::MLDv1:
+      return {Duration{100}, Duration{65'535}, "MLDv1 Maximum Response Delay is 16 bits of ms, RFC 2710 §3.4"};
+    case Protocol::MLDv2:
+      return {Duration{100}, Duration{8'387'584}, "largest MLDv2 Maximum Response Code, RFC 3810 §5.1.3"};
+  }
+  return {Duration{100}, Duration{25'500}, ""};
+}
+
+const std::map<std::string, DurationRange>& duration_ranges() {
+  static const std::map<std::string, DurationRange> kRanges{
+      {"query-interval", {Duration{1'000}, Duration{31'744'000}, "largest QQIC, RFC 3376 §4.1.7"}},
+      {"last-member-query-interval",
+       {Duration{100}, Duration{25'500}, "sent as a Max Resp Code in 1/10 s, RFC 3376 §8.8"}},
+      {"startup-query-interval", {Duration{100}, Duration{31'744'000}, "at most the largest Query Interval"}},
+      {"unsolicited-report-interval", {Duration{100}, Duration{25'500}, "RFC 3376 §8.11 default 1 s"}},
+  };
+  return kRanges;
+}
+
+const std::map<std::string, CountRange>& count_ranges() {
+  static const std::map<std::string, CountRange> kRanges{
+      {"robustness", {1, 7, "QRV is 3 bits and must not be 0, RFC 3376 §4.1.6"}},
+      {"last-member-query-count", {1, 255, ""}},
+      {"startup-query-count", {1, 255, ""}},
+      {"threshold", {1, 255, "an IP TTL"}},
+      {"max-groups", {1, 65535, ""}},
+      {"max-sources", {1, 65535, ""}},
+  };
+  return kRanges;
+}
+
+bool is_multicast(const Address& a) { return a.is_v4() ? a.to_v4().is_multicast() : a.to_v6().is_multicast(); }
+
+// Whether [first, last] contains at least one multicast address.
+bool range_has_multicast(const AddressRange& r) {
+  if (r.first.is_v4() != r.last.is_v4()) return false;
+  if (r.first.is_v4()) {
+    const std::uint32_t lo = r.first.to_v4().to_uint();
+    const std::uint32_t hi = r.last.to_v4().to_uint();
+    return lo <= 0xefffffffu && hi >= 0xe0000000u;  // 224.0.0.0/4
+  }
+  // ff00::/8 is the top of the IPv6 space: the range reaches it iff its end does.
+  return r.last.to_v6().to_bytes()[0] == 0xff;
+}
+
+const char* family_name(bool v4) { return v4 ? "IPv4" : "IPv6"; }
+
+class Checker {
+ public:
+  explicit Checker(const Configuration& config) : config_(config), v4_(family_of(config.protocol) == Family::V4) {}
+
+  std::vector<Diagnostic> run() {
+    for (const auto& [name, table] : config_.tables) check_table(table);
+    check_instances();
+    sort_and_unique(diagnostics_);
+    return std::move(diagnostics_);
+  }
+
+ private:
+  void error(const SourceLocation& where, std::string message) { diagnostics_.push_back({where, std::move(message)}); }
+
+  std::string protocol() const {
+    return std::string(to_string(config_.protocol)) + " (" + family_name(v4_) + ")";
+  }
+
+  bool check_family(const Address& a, const SourceLocation& where) {
+    if (a.is_v4() == v4_) return true;
+    error(where, std::string(family_name(a.is_v4())) + " address " + a.to_string() + " under protocol " + protocol());
+    return false;
+  }
+
+  void check_table(const Table& table) {
+    for (const Rule& rule : table.rules) {
+      const bool group_ok = check_family(rule.group.first, rule.group_where) &&
+                            check_family(rule.group.last, rule.group_where);
+      check_family(rule.source.first, rule.source_where) && check_family(rule.source.last, rule.source_where);
+      if (group_ok && !range_has_multicast(rule.group)) {
+        if (rule.group.first == rule.group.last) {
+          error(rule.group_where, "group " + rule.group.first.to_string() + " is not a multicast address");
+        } else {
+          error(rule.group_where, "group range " + rule.group.first.to_string() + " - " +
+                                      rule.group.last.to_string() + " contains no multicast address");
+        }
+      }
+    }
+  }
+
+  static SourceLocation where_of(const std::map<std::string, SourceLocation>& option_where, const std::string& name,
+                                 const SourceLocation& fallback) {
+    auto it = option_where.find(name);
+    return it == option_where.end() ? fallback : it->second;
+  }
+
+  void check_timer_ranges(const TimerOptions& t, const std::map<std::string, SourceLocation>& option_where,
+                          const SourceLocation& fallback) {
+    auto duration = [&](const std::string& name, const std::optional<Duration>& value, const DurationRange& range) {
+      if (value && (*value < range.min || *value > range.max)) {
+        error(where_of(option_where, name, fallback),
+              name + " " + format_duration(*value) + " is out of range " + format_duration(range.min) + ".." +
+                  format_duration(range.max) + (*range.why ? std::string(" (") + range.why + ")" : ""));
+      }
+    };
+    auto count = [&](const std::string& name, const std::optional<unsigned>& value) {
+      const CountRange& range = count_ranges().at(name);
+      if (value && (*value < range.min || *value > range.max)) {
+        error(where_of(option_where, name, fallback),
+              name + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
+                  std::to_string(range.max) + (*range.why ? std::string(" (") + range.why + ")" : ""));
+      }
+    };
+    const auto& d = duration_ranges();
+    duration("query-interval", t.query_interval, d.at("query-interval"));
+    duration("query-response-interval", t.query_response_interval, query_response_range(config_.protocol));
+    duration("last-member-query-interval", t.last_member_query_interval, d.at("last-member-query-interval"));
+    duration("startup-query-interval", t.startup_query_interval, d.at("startup-query-interval"));
+    duration("unsolicited-report-interval", t.unsolicited_report_interval, d.at("unsolicited-report-interval"));
+    count("robustness", t.robustness);
+    count("last-member-query-count", t.last_member_query_count);
+    count("startup-query-count", t.startup_query_count);
+  }
+
+  // RFC 3376 §8.3 / RFC 3810 §9.3: the Query Response Interval must be less
+  // than the Query Interval.
+  void check_response_below_interval(const InstanceConfig& instance, const InterfaceConfig* interface) {
+    const Timers t = effective(config_.protocol, instance.timers, interface ? &interface->timers : nullptr);
+    if (t.query_response_interval < t.query_interval) return;
+    SourceLocation where = interface ? interface->where : instance.where;
+    for (const char* name : {"query-interval", "query-response-interval"}) {
+      if (instance.option_where.count(name)) where = instance.option_where.at(name);
+    }
+    if (interface) {
+      for (const char* name : {"query-interval", "query-response-interval"}) {
+        if (interface->option_where.count(name)) where = interface->option_where.at(name);
+      }
+    }
+    error(where, "query-response-interval " + format_duration(t.query_response_interval) +
+                     " must be less than query-interval " + format_duration(t.query_interval) +
+                     (interface ? " on '" + interface->name + "'" : " of instance '" + instance.name + "'") +
+                     " (RFC 3376 §8.3)");
+  }
+
+  void check_interface_options(const InterfaceConfig& i) {
+    check_timer_ranges(i.timers, i.option_where, i.where);
+    auto count = [&](const std::string& name, const std::optional<unsigned>& value) {
+      const CountRange& range = count_ranges().at(name);
+      if (value && (*value < range.min || *value > range.max)) {
+        error(where_of(i.option_where, name, i.where),
+              name + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
+                  std::to_string(range.max));
+      }
+    };
+    count("threshold", i.threshold);
+    count("max-groups", i.max_groups);
+    count("max-sources", i.max_sources);
+    for (const Prefix& p : i.alternative_subnets) {
+      check_family(p.network, where_of(i.option_where, "alternative-subnets", i.where));
+    }
+    for (const auto* filter : {&i.filter_in, &i.filter_out}) {
+      if (*filter && (*filter)->table.name.empty()) check_table((*filter)->table);
+    }
+  }
+
+  void check_instances() {
+    std::map<std::string, const InstanceConfig*> by_name;
+    std::map<std::uint32_t, const InstanceConfig*> by_table;
+    std::map<std::string, std::pair<const InstanceConfig*, const InterfaceConfig*>> owner;  // interface -> instance
+    for (const InstanceConfig& instance : config_.instances) {
+      if (auto [it, inserted] = by_name.emplace(instance.name, &instance); !inserted) {
+        error(instance.where, "duplicate instance '" + instance.name + "' (first defined at " +
+                                  to_string(it->second->where) + ")");
+        continue;
+      }
+      if (instance.table) {
+        const SourceLocation where = where_of(instance.option_where, "table", instance.where);
+        if (auto [it, inserted] = by_table.emplace(*instance.table, &instance); !inserted) {
+          error(where, "instance '" + instance.name + "' uses multicast routing table " +
+                           std::to_string(*instance.table) + " of instance '" + it->second->name + "'");
+        }
+      }
+      // Interfaces: each once per instance, in one instance only, at most MAXVIFS.
+      std::map<std::string, const InterfaceConfig*> mine;
+      for (const auto* list : {&instance.upstreams, &instance.downstreams}) {
+        for (const InterfaceConfig& i : *list) {
+          if (auto [it, inserted] = mine.emplace(i.name, &i); !inserted) {
+            if (it->second->role != i.role) {
+              error(i.where, "interface '" + i.name + "' is both upstream and downstream of instance '" +
+                                 instance.name + "'");
+            } else {
+              error(i.where, "interface '" + i.name + "' is listed twice in instance '" + instance.name + "'");
+            }
+            continue;
+          }
+          if (auto [it, inserted] = owner.emplace(i.name, std::make_pair(&instance, &i)); !inserted) {
+            error(i.where, "interface '" + i.name + "' is already used by instance '" + it->second.first->name +
+                               "' (at " + to_string(it->second.second->where) + ")");
+          }
+        }
+      }
+      if (mine.size() > kMaxVifs) {
+        error(instance.where, "instance '" + instance.name + "' has " + std::to_string(mine.size()) +
+                                  " interfaces; the kernel allows " + std::to_string(kMaxVifs) +
+                                  " per multicast routing table (MAXVIFS)");
+      }
+      check_timer_ranges(instance.timers, instance.option_where, instance.where);
+      check_response_below_interval(instance, nullptr);
+      for (const InterfaceConfig& i : instance.upstreams) check_interface_options(i);
+      for (const InterfaceConfig& i : instance.downstreams) {
+        check_interface_options(i);
+        check_response_below_interval(instance, &i);
+      }
+      check_static_routes(instance);
+    }
+  }
+
+  void check_static_routes(const InstanceConfig& instance) {
+    for (const StaticRoute& route : instance.static_routes) {
+      if (check_family(route.group, route.where) && !is_multicast(route.group)) {
+        error(route.where, "group " + route.group.to_string() + " is not a multicast address");
+      }
+      if (check_family(route.source, route.where) && is_multicast(route.source)) {
+        error(route.where, "source " + route.source.to_string() + " is a multicast address");
+      }
+      for (std::size_t k = 0; k < route.downstreams.size(); ++k) {
+        const std::string& name = route.downstreams[k];
+        const SourceLocation& where = k < route.downstreams_where.size() ? route.downstreams_where[k] : route.where;
+        const InterfaceConfig* i = instance.find_interface(name);
+        if (!i || i->role != Role::Downstream) {
+          error(where, "static forwarding to '" + name + "', which is not a downstream of instance '" +
+                           instance.name + "'");
+        }
+      }
+    }
+  }
+
+  const Configuration& config_;
+  const bool v4_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+}  // namespace
+
+std::string format_duration(Duration d) {
+  const long long ms = d.count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  if (ms < 1000) return std::to_string(ms) + "ms";
+  std::string fraction = std::to_string(ms % 1000);
+  fraction.insert(0, 3 - fraction.size(), '0');
+  while (fraction.back() == '0') fraction.pop_back();
+  return std::to_string(ms / 1000) + "." + fraction + "s";
+}
+
+std::vector<Diagnostic> check(const Configuration& config) { return Checker(config).run(); }
+
+}  // namespace mcproxy::config

@@ -1,0 +1,25 @@
+// A configuration error with the place it was found: what parse, load and
+// check report, printed as `FILE:LINE:COL: message`.
+#pragma once
+
+#include "mcproxy/config/config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mcproxy::config {
+
+struct Diagnostic {
+  SourceLocation where;
+  std::string message;
+  std::string to_string() const;  // FILE:LINE:COL: message
+};
+
+// "FILE:LINE:COL" (without the message).
+std::string to_string(const SourceLocation& where);
+
+// Sorts by file position and drops exact duplicates (a named table used in
+// several places is checked once per use, but reported once).
+void sort_and_unique(std::vector<Diagnostic>& diagnostics);
+
+}  // namespace mcproxy::config

@@ -1,0 +1,117 @@
+// Rendering of summarize(): plain text, one fact per line, indented by level.
+#include "mcproxy/config/summary.hpp"
+
+#include "mcproxy/config/checker.hpp"
+
+#include <sstream>
+
+namespace mcproxy::config {
+namespace {
+
+std::string range_text(const AddressRange& r) {
+  if (r == AddressRange::any(r.first.is_v4() ? Family::V4 : Family::V6)) return "*";
+  if (r.first == r.last) return r.first.to_string();
+  return r.first.to_string() + " - " + r.last.to_string();
+}
+
+std::string matching_text(const RuleMatching& m) {
+  switch (m.kind) {
+    case RuleMatching::Kind::All: return "all";
+    case RuleMatching::Kind::First: return "first";
+    case RuleMatching::Kind::Mutex: return "mutex " + format_duration(m.mutex_timeout);
+  }
+  return "?";
+}
+
+void timers_text(std::ostream& out, const Timers& t, const char* indent) {
+  out << indent << "query-interval " << format_duration(t.query_interval) << ", query-response-interval "
+      << format_duration(t.query_response_interval) << ", robustness " << t.robustness << "\n";
+  out << indent << "last-member-query-interval " << format_duration(t.last_member_query_interval)
+      << ", last-member-query-count " << t.last_member_query_count << "\n";
+  out << indent << "startup-query-interval " << format_duration(t.startup_query_interval)
+      << ", startup-query-count " << t.startup_query_count << ", unsolicited-report-interval "
+      << format_duration(t.unsolicited_report_interval) << "\n";
+  out << indent << "group membership interval " << format_duration(t.group_membership_interval())
+      << ", other querier present interval " << format_duration(t.other_querier_present_interval()) << "\n";
+}
+
+void filter_text(std::ostream& out, const char* direction, const std::optional<FilterBinding>& f) {
+  if (!f) return;
+  out << "        " << direction << " " << (f->kind == FilterKind::Whitelist ? "whitelist" : "blacklist") << " "
+      << (f->table.name.empty() ? std::string("{anonymous}") : "table " + f->table.name) << " ("
+      << f->table.rules.size() << (f->table.rules.size() == 1 ? " rule" : " rules") << ")\n";
+}
+
+void interface_text(std::ostream& out, Protocol protocol, const InstanceConfig& instance, const InterfaceConfig& i,
+                    int priority) {
+  out << "      " << i.name;
+  if (priority > 0) out << " (priority " << priority << ")";
+  out << "\n";
+  const bool has_timers = i.timers.query_interval || i.timers.query_response_interval || i.timers.robustness ||
+                          i.timers.last_member_query_interval || i.timers.last_member_query_count ||
+                          i.timers.startup_query_interval || i.timers.startup_query_count ||
+                          i.timers.unsolicited_report_interval;
+  if (has_timers) {
+    out << "        timers overridden:\n";
+    timers_text(out, effective(protocol, instance.timers, &i.timers), "          ");
+  }
+  if (i.quick_leave) out << "        quick-leave " << (*i.quick_leave ? "on" : "off") << "\n";
+  if (!i.alternative_subnets.empty()) {
+    out << "        alternative-subnets";
+    for (const Prefix& p : i.alternative_subnets) out << " " << p.network.to_string() << "/" << p.length;
+    out << "\n";
+  }
+  if (i.threshold) out << "        threshold (minimal TTL) " << *i.threshold << "\n";
+  if (i.max_groups) out << "        max-groups " << *i.max_groups << "\n";
+  if (i.max_sources) out << "        max-sources " << *i.max_sources << "\n";
+  filter_text(out, "in ", i.filter_in);
+  filter_text(out, "out", i.filter_out);
+}
+
+}  // namespace
+
+std::string summarize(const Configuration& config) {
+  std::ostringstream out;
+  out << "configuration " << (config.file.empty() ? std::string("(text)") : config.file) << "\n";
+  if (config.disabled) out << "  DISABLED by 'disable;' at line " << config.disabled_where.line << ": mcproxy will not start\n";
+  out << "  protocol " << to_string(config.protocol) << "\n";
+  out << "  " << config.instances.size() << (config.instances.size() == 1 ? " instance" : " instances") << "\n";
+  for (const InstanceConfig& instance : config.instances) {
+    out << "  instance " << instance.name << "\n";
+    out << "    multicast routing table "
+        << (instance.table ? std::to_string(*instance.table) : std::string("assigned automatically")) << "\n";
+    out << "    upstreams (priority order):" << (instance.upstreams.empty() ? " none (querier only)" : "") << "\n";
+    int priority = 1;
+    for (const auto& i : instance.upstreams) interface_text(out, config.protocol, instance, i, priority++);
+    out << "    downstreams:\n";
+    for (const auto& i : instance.downstreams) interface_text(out, config.protocol, instance, i, 0);
+    out << "    timers:\n";
+    timers_text(out, effective(config.protocol, instance.timers), "      ");
+    out << "    quick-leave " << (instance.quick_leave ? "on" : "off") << "\n";
+    out << "    rule matching: upstream out " << matching_text(instance.rule_matching) << ", upstream in "
+        << matching_text(instance.upstream_in_rule_matching) << "\n";
+    for (const StaticRoute& r : instance.static_routes) {
+      out << "    static (" << r.group.to_string() << " | "
+          << (r.source.is_unspecified() ? std::string("*") : r.source.to_string()) << ") ==>";
+      for (const auto& d : r.downstreams) out << " " << d;
+      out << "\n";
+    }
+  }
+  out << "  " << config.tables.size() << (config.tables.size() == 1 ? " table" : " tables") << "\n";
+  for (const auto& [name, table] : config.tables) {
+    out << "  table " << name << ": " << table.rules.size() << (table.rules.size() == 1 ? " rule" : " rules");
+    std::size_t shown = 0;
+    for (const Rule& rule : table.rules) {
+      if (shown++ == 3) {
+        out << " ...";
+        break;
+      }
+      out << (shown == 1 ? ": " : " ") << rule.interface << "(" << range_text(rule.group) << " | "
+          << range_text(rule.source) << ")";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace mcproxy::config
