@@ -1,0 +1,316 @@
+// The Receiver's loop: epoll over its descriptors; each readable socket is
+// drained completely (non-blocking reads) before the next wait.
+#include "modules/receiver/receiver.hpp"
+
+#include "modules/kernel/upcall.hpp"
+
+#include <log4cplus/logger.h>
+#include <log4cplus/loggingmacros.h>
+#include <sys/epoll.h>
+
+#include <cerrno>
+
+namespace mcproxy::receiver {
+namespace {
+
+log4cplus::Logger logger() { return log4cplus::Logger::getInstance(LOG4CPLUS_TEXT("mcproxy.receiver")); }
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+bool same_owner(const InstanceMailboxRef& a, const InstanceMailboxRef& b) {
+  return !a.owner_before(b) && !b.owner_before(a);
+}
+
+// RFC 3376 §4.2.14: IGMPv3 reports go to 224.0.0.22; RFC 3810 §5.2.14: MLDv2
+// reports go to ff02::16. A router must listen there on its interfaces.
+const Address kAllIgmpv3Routers = AddressV4({224, 0, 0, 22});
+const Address kAllMldv2Routers = boost::asio::ip::make_address_v6("ff02::16");
+
+// Large enough for any IGMP/MLD packet on a 64 KiB link (jumbograms aside).
+constexpr std::size_t kReceiveBuffer = 65536;
+// Bounded work per readable socket per wake-up, so one flooded socket cannot
+// starve the mailbox and the others.
+constexpr int kMaxReadsPerWake = 256;
+
+}  // namespace
+
+Receiver::Receiver(kernel::KernelApi& kernel, std::size_t mailbox_capacity)
+    : kernel_(kernel), mailbox_(mailbox_capacity), buffer_(kReceiveBuffer) {}
+
+Receiver::~Receiver() { stop(); }
+
+kernel::KernelStatus Receiver::open() {
+  if (epoll_) return {};
+  epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+  if (!epoll_) return kernel::errno_error("epoll_create1");
+  watch(mailbox_.fd());
+  auto mld = kernel_.open_packet_socket(Family::V6, kernel::PacketSocketRole::Receive);
+  if (!mld) return std::unexpected(mld.error());
+  mld_socket_ = std::move(*mld);
+  watch(mld_socket_.get());
+  auto join = kernel_.open_packet_socket(Family::V4, kernel::PacketSocketRole::Send);
+  if (!join) return std::unexpected(join.error());
+  join_socket_v4_ = std::move(*join);
+  auto links = kernel_.open_link_monitor();
+  if (!links) return std::unexpected(links.error());
+  link_monitor_ = std::move(*links);
+  watch(link_monitor_.get());
+  return {};
+}
+
+kernel::KernelStatus Receiver::start() {
+  if (thread_.joinable()) return {};
+  if (auto s = open(); !s) return s;
+  stop_requested_.store(false);
+  thread_ = std::thread([this] { loop(); });
+  return {};
+}
+
+void Receiver::stop() {
+  if (!thread_.joinable()) return;
+  stop_requested_.store(true);
+  mailbox_.notify();
+  thread_.join();
+  mailbox_.owner().unbind();
+}
+
+void Receiver::loop() {
+  mailbox_.owner().bind_to_current_thread();
+  while (!stop_requested_.load()) {
+    if (!run_once(std::chrono::milliseconds(-1))) break;
+  }
+}
+
+ReceiverCounters Receiver::counters() const {
+  ReceiverCounters c;
+  for (std::size_t i = 0; i < c.drops.size(); ++i) c.drops[i] = drops_[i].load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < c.decode_errors.size(); ++i)
+    c.decode_errors[i] = decode_errors_[i].load(std::memory_order_relaxed);
+  c.packets = packets_.load(std::memory_order_relaxed);
+  c.upcalls = upcalls_.load(std::memory_order_relaxed);
+  c.link_events = link_events_.load(std::memory_order_relaxed);
+  c.registration_conflicts = registration_conflicts_.load(std::memory_order_relaxed);
+  return c;
+}
+
+void Receiver::watch(int fd) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = fd;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) < 0)
+    LOG4CPLUS_ERROR(logger(), "epoll_ctl(ADD) failed for fd " << fd << ": errno " << errno);
+}
+
+void Receiver::unwatch(int fd) { ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
+
+bool Receiver::run_once(std::chrono::milliseconds timeout) {
+  assert(mailbox_.owner().is_owner());
+  std::array<epoll_event, 16> events{};
+  const int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
+                             timeout.count() < 0 ? -1 : static_cast<int>(timeout.count()));
+  if (n < 0) {
+    if (errno == EINTR) return true;
+    LOG4CPLUS_ERROR(logger(), "epoll_wait failed: errno " << errno);
+    return false;
+  }
+  for (int i = 0; i < n; ++i) {
+    const int fd = events[static_cast<std::size_t>(i)].data.fd;
+    if (fd == mailbox_.fd()) {
+      mailbox_.drain([this](ReceiverMessage&& m) { handle(std::move(m)); });
+    } else if (fd == mld_socket_.get()) {
+      read_mld();
+    } else if (fd == link_monitor_.get()) {
+      read_links();
+    } else {
+      for (const auto& [table, socket] : mroute_sockets_) {
+        if (socket.socket->get() == fd) {
+          // Copy: a dispatch never changes mroute_sockets_, but keep the
+          // socket alive for the duration regardless.
+          const MrouteSocket s = socket;
+          read_mroute(table, s);
+          break;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+void Receiver::join_all_routers(Family family, int ifindex, bool join) {
+  const int fd = family == Family::V4 ? join_socket_v4_.get() : mld_socket_.get();
+  if (fd < 0) return;
+  const Address& group = family == Family::V4 ? kAllIgmpv3Routers : kAllMldv2Routers;
+  auto s = join ? kernel_.join_group(fd, ifindex, group) : kernel_.leave_group(fd, ifindex, group);
+  if (!s) LOG4CPLUS_WARN(logger(), s.error().message().c_str());
+}
+
+void Receiver::handle(ReceiverMessage&& message) {
+  std::visit(Overloaded{
+                 [this](RegisterInterface& m) {
+                   const auto key = std::make_pair(m.family, m.ifindex);
+                   auto it = registrations_.find(key);
+                   if (it != registrations_.end() && !same_owner(it->second.owner, m.owner)) {
+                     registration_conflicts_.fetch_add(1, std::memory_order_relaxed);
+                     LOG4CPLUS_WARN(logger(), "interface " << m.ifname.c_str() << " registered by a second instance");
+                   }
+                   const bool fresh = it == registrations_.end();
+                   registrations_[key] = Registration{m.ifname, m.owner};
+                   if (fresh) join_all_routers(m.family, m.ifindex, true);
+                 },
+                 [this](UnregisterInterface& m) {
+                   if (registrations_.erase({m.family, m.ifindex}) > 0) join_all_routers(m.family, m.ifindex, false);
+                 },
+                 [this](AddMrouteSocket& m) {
+                   if (!m.socket || !*m.socket) return;
+                   if (auto old = mroute_sockets_.find(m.table); old != mroute_sockets_.end()) {
+                     unwatch(old->second.socket->get());
+                     mroute_sockets_.erase(old);
+                   }
+                   watch(m.socket->get());
+                   mroute_sockets_[m.table] = MrouteSocket{std::move(m.socket), std::move(m.owner)};
+                 },
+                 [this](RemoveMrouteSocket& m) {
+                   auto it = mroute_sockets_.find(m.table);
+                   if (it == mroute_sockets_.end()) return;
+                   unwatch(it->second.socket->get());
+                   mroute_sockets_.erase(it);
+                 },
+                 [this](SubscribeLinkEvents& m) { link_subscribers_[m.subscriber] = std::move(m.owner); },
+                 [this](UnsubscribeLinkEvents& m) { link_subscribers_.erase(m.subscriber); },
+             },
+             message);
+}
+
+void Receiver::deliver(const InstanceMailboxRef& owner, InstanceEvent event) {
+  auto mailbox = owner.lock();
+  if (!mailbox) return drop(DropReason::InstanceGone);
+  if (!mailbox->post(std::move(event))) return drop(DropReason::MailboxFull);
+}
+
+void Receiver::read_mroute(const TableId& table, const MrouteSocket& socket) {
+  for (int i = 0; i < kMaxReadsPerWake; ++i) {
+    auto r = kernel_.receive(socket.socket->get(), table.family, buffer_);
+    if (!r) {
+      drop(DropReason::ReadError);
+      LOG4CPLUS_WARN(logger(), to_string(table).c_str() << ": " << r.error().message().c_str());
+      return;
+    }
+    if (!*r) return;  // drained
+    const kernel::Datagram& d = **r;
+    const std::span<const std::uint8_t> bytes(buffer_.data(), d.length);
+    if (d.truncated) {
+      drop(DropReason::Truncated);
+      continue;
+    }
+    const bool upcall = table.family == Family::V4 ? kernel::is_ipv4_upcall(bytes) : kernel::is_ipv6_upcall(bytes);
+    if (!upcall) {
+      if (table.family == Family::V4) {
+        dispatch_v4(socket, bytes, d);
+      } else {
+        drop(DropReason::UnexpectedPacket);
+      }
+      continue;
+    }
+    auto parsed = table.family == Family::V4 ? kernel::parse_igmpmsg(bytes) : kernel::parse_mrt6msg(bytes);
+    if (!parsed) {
+      drop(DropReason::MalformedUpcall);
+      continue;
+    }
+    upcalls_.fetch_add(1, std::memory_order_relaxed);
+    deliver(socket.owner, std::move(*parsed));
+  }
+}
+
+void Receiver::dispatch_v4(const MrouteSocket& socket, std::span<const std::uint8_t> bytes, const kernel::Datagram& d) {
+  if (d.ifindex == 0) return drop(DropReason::NoInterfaceIndex);
+  auto reg = registrations_.find({Family::V4, d.ifindex});
+  if (reg == registrations_.end()) return drop(DropReason::UnregisteredInterface);
+  // Every mroute socket gets a copy of locally addressed IGMP; only the
+  // registered owner's socket passes it on.
+  if (!same_owner(reg->second.owner, socket.owner)) return drop(DropReason::OtherInstanceTable);
+  auto packet = codec::decode_ipv4(bytes);
+  if (!packet) {
+    drop(DropReason::DecodeFailed);
+    decode_errors_[static_cast<std::size_t>(packet.error())].fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  packets_.fetch_add(1, std::memory_order_relaxed);
+  deliver(reg->second.owner, ReceivedPacket{d.ifindex, reg->second.ifname, std::move(*packet)});
+}
+
+void Receiver::read_mld() {
+  for (int i = 0; i < kMaxReadsPerWake; ++i) {
+    auto r = kernel_.receive(mld_socket_.get(), Family::V6, buffer_);
+    if (!r) {
+      drop(DropReason::ReadError);
+      LOG4CPLUS_WARN(logger(), "MLD socket: " << r.error().message().c_str());
+      return;
+    }
+    if (!*r) return;
+    const kernel::Datagram& d = **r;
+    if (d.truncated) {
+      drop(DropReason::Truncated);
+      continue;
+    }
+    if (d.ifindex == 0) {
+      drop(DropReason::NoInterfaceIndex);
+      continue;
+    }
+    auto reg = registrations_.find({Family::V6, d.ifindex});
+    if (reg == registrations_.end()) {
+      drop(DropReason::UnregisteredInterface);
+      continue;
+    }
+    const std::span<const std::uint8_t> bytes(buffer_.data(), d.length);
+    auto message = codec::decode_mld(bytes, d.source, d.destination);
+    if (!message) {
+      drop(DropReason::DecodeFailed);
+      decode_errors_[static_cast<std::size_t>(message.error())].fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    codec::Packet packet;
+    packet.source = d.source;
+    packet.destination = d.destination;
+    // Hop limit and Router Alert as received: RFC 3810 §5 checks belong to the
+    // instance, which counts its own drops.
+    packet.ttl = static_cast<std::uint8_t>(d.hop_limit < 0 ? 0 : d.hop_limit);
+    packet.router_alert = d.router_alert;
+    packet.message = std::move(*message);
+    packets_.fetch_add(1, std::memory_order_relaxed);
+    deliver(reg->second.owner, ReceivedPacket{d.ifindex, reg->second.ifname, std::move(packet)});
+  }
+}
+
+void Receiver::read_links() {
+  auto events = kernel_.read_link_events(link_monitor_.get());
+  if (!events) {
+    // ENOBUFS: notifications were lost. Re-announce every interface as it is
+    // now, so instances converge on the current state.
+    drop(DropReason::LinkMonitorOverrun);
+    LOG4CPLUS_WARN(logger(), events.error().message().c_str() << "; resynchronising interfaces");
+    auto interfaces = kernel_.list_interfaces();
+    if (!interfaces) return;
+    std::vector<LinkEvent> synthetic;
+    for (const auto& i : *interfaces) {
+      synthetic.push_back(LinkEvent{LinkChange::NewLink, i.ifindex, i.name, i.up, i.running, i.multicast, std::nullopt, 0});
+      for (const auto& a : i.addresses)
+        synthetic.push_back(LinkEvent{LinkChange::NewAddress, i.ifindex, i.name, i.up, i.running, i.multicast,
+                                      a.address, a.prefix_length});
+    }
+    events = std::move(synthetic);
+  }
+  for (auto& e : *events) {
+    link_events_.fetch_add(1, std::memory_order_relaxed);
+    // Keep registered names current across renames.
+    if (e.change == LinkChange::NewLink && !e.name.empty()) {
+      for (auto& [key, reg] : registrations_)
+        if (key.second == e.ifindex) reg.ifname = e.name;
+    }
+    for (const auto& [id, subscriber] : link_subscribers_) deliver(subscriber, InterfaceChanged{e});
+  }
+}
+
+}  // namespace mcproxy::receiver

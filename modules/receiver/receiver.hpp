@@ -1,0 +1,111 @@
+// The Receiver module: one epoll loop over the mroute sockets, the IPv6 MLD
+// socket and the netlink link monitor; decodes and dispatches by ifindex.
+#pragma once
+
+#include "modules/codec/codec.hpp"
+#include "modules/common/fd.hpp"
+#include "modules/common/instance_event.hpp"
+#include "modules/common/mailbox.hpp"
+#include "modules/kernel/kernel_api.hpp"
+#include "modules/receiver/drop_reason.hpp"
+#include "modules/receiver/receiver_messages.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace mcproxy::receiver {
+
+// Counters readable from any thread (relaxed atomics: status output only).
+struct ReceiverCounters {
+  std::array<std::uint64_t, static_cast<std::size_t>(DropReason::Count_)> drops{};
+  std::array<std::uint64_t, static_cast<std::size_t>(codec::DecodeError::Count_)> decode_errors{};
+  std::uint64_t packets = 0;      // dispatched to an instance
+  std::uint64_t upcalls = 0;      // dispatched to an instance
+  std::uint64_t link_events = 0;  // read from netlink
+  std::uint64_t registration_conflicts = 0;
+};
+
+// Threading contract:
+//   post(), mailbox(), counters()               any thread
+//   start(), stop(), destructor                 the thread that owns the object (main)
+//   open(), run_once(), handle()                the receiver thread, or a test with no thread started
+//
+// Where packets come from (see doc/architecture.md, "Receiving"):
+//   IPv4 IGMP: the mroute socket of the table the interface's rules select
+//     (ip_mr_input hands IGMP to it); locally addressed IGMP (224.0.0.1,
+//     224.0.0.22) reaches every mroute socket, so a copy is dispatched only
+//     from the socket of the instance that registered the ifindex.
+//   IPv6 MLD: one raw ICMPv6 socket of the Receiver's own (ICMP6_FILTER passes
+//     MLD types only); the v6 mroute sockets carry upcalls only.
+class Receiver {
+ public:
+  explicit Receiver(kernel::KernelApi& kernel, std::size_t mailbox_capacity = Mailbox<ReceiverMessage>::kDefaultCapacity);
+  ~Receiver();
+  Receiver(const Receiver&) = delete;
+  Receiver& operator=(const Receiver&) = delete;
+
+  // Opens the MLD socket, the IPv4 join socket and the link monitor, then
+  // starts the thread. A failure to open is returned, and the thread not started.
+  kernel::KernelStatus start();
+  void stop();
+
+  bool post(ReceiverMessage message) { return mailbox_.post(std::move(message)); }
+  Mailbox<ReceiverMessage>& mailbox() { return mailbox_; }
+  ReceiverCounters counters() const;
+
+  // Single-threaded driving (tests, and the loop itself).
+  kernel::KernelStatus open();
+  // Waits up to `timeout` for any descriptor, handles what is ready; false on an epoll failure.
+  bool run_once(std::chrono::milliseconds timeout);
+  void handle(ReceiverMessage&& message);
+
+ private:
+  struct Registration {
+    std::string ifname;
+    InstanceMailboxRef owner;
+  };
+  struct MrouteSocket {
+    std::shared_ptr<const Fd> socket;
+    InstanceMailboxRef owner;
+  };
+
+  void watch(int fd);
+  void unwatch(int fd);
+  void read_mroute(const TableId& table, const MrouteSocket& socket);
+  void read_mld();
+  void read_links();
+  void dispatch_v4(const MrouteSocket& socket, std::span<const std::uint8_t> bytes, const kernel::Datagram& d);
+  void deliver(const InstanceMailboxRef& owner, InstanceEvent event);
+  void drop(DropReason r) { drops_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed); }
+  void join_all_routers(Family family, int ifindex, bool join);
+  void loop();
+
+  kernel::KernelApi& kernel_;
+  Mailbox<ReceiverMessage> mailbox_;
+  Fd epoll_;
+  Fd mld_socket_;      // IPv6 MLD reception, joins ff02::16
+  Fd join_socket_v4_;  // holds IPv4 224.0.0.22 memberships; never read (drop-all filter)
+  Fd link_monitor_;
+  std::map<std::pair<Family, int>, Registration> registrations_;
+  std::map<TableId, MrouteSocket> mroute_sockets_;
+  std::map<std::uint64_t, InstanceMailboxRef> link_subscribers_;
+  std::vector<std::uint8_t> buffer_;
+
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(DropReason::Count_)> drops_{};
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(codec::DecodeError::Count_)> decode_errors_{};
+  std::atomic<std::uint64_t> packets_{0};
+  std::atomic<std::uint64_t> upcalls_{0};
+  std::atomic<std::uint64_t> link_events_{0};
+  std::atomic<std::uint64_t> registration_conflicts_{0};
+  std::atomic<bool> stop_requested_{false};
+  std::thread thread_;
+};
+
+}  // namespace mcproxy::receiver

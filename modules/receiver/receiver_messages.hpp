@@ -1,0 +1,60 @@
+// Messages of the Receiver module's mailbox: interface registrations from
+// instances, mroute sockets handed over by Routing, link-event subscriptions.
+#pragma once
+
+#include "modules/common/address.hpp"
+#include "modules/common/fd.hpp"
+#include "modules/common/instance_event.hpp"
+#include "modules/common/mroute_types.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+
+namespace mcproxy::receiver {
+
+// From an instance: IGMP (V4) or MLD (V6) packets arriving on `ifindex` are
+// the instance's. The Receiver joins 224.0.0.22 / ff02::16 there (RFC 3376
+// §4.2.14, RFC 3810 §5.2.14: v3 reports go to the all-routers addresses).
+// Registering an ifindex another instance holds moves it (last one wins) and
+// counts a conflict.
+struct RegisterInterface {
+  Family family = Family::V4;
+  int ifindex = 0;
+  std::string ifname;
+  InstanceMailboxRef owner;
+};
+
+struct UnregisterInterface {
+  Family family = Family::V4;
+  int ifindex = 0;
+};
+
+// From Routing: the mroute socket of `table` (upcalls, and for IPv4 the IGMP
+// packets of the table's interfaces). Shared ownership: the socket stays open
+// until both Routing and Receiver have let go of it.
+struct AddMrouteSocket {
+  TableId table;
+  std::shared_ptr<const Fd> socket;
+  InstanceMailboxRef owner;
+};
+
+struct RemoveMrouteSocket {
+  TableId table;
+};
+
+// From an instance: send me every link/address change (InterfaceChanged).
+struct SubscribeLinkEvents {
+  std::uint64_t subscriber = 0;  // caller-chosen id, for unsubscribing
+  InstanceMailboxRef owner;
+};
+
+struct UnsubscribeLinkEvents {
+  std::uint64_t subscriber = 0;
+};
+
+using ReceiverMessage = std::variant<RegisterInterface, UnregisterInterface, AddMrouteSocket, RemoveMrouteSocket,
+                                     SubscribeLinkEvents, UnsubscribeLinkEvents>;
+
+}  // namespace mcproxy::receiver

@@ -1,0 +1,81 @@
+// Messages of the Routing module's mailbox: what instances ask of the kernel's
+// multicast routing tables. Replies go to the instance mailbox given at CreateTable.
+#pragma once
+
+#include "modules/common/address.hpp"
+#include "modules/common/instance_event.hpp"
+#include "modules/common/mroute_types.hpp"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mcproxy::routing {
+
+// Opens the table's mroute socket (MRT_TABLE, then MRT_INIT), flushes what a
+// killed predecessor left in the table, and hands the socket to the Receiver.
+// All later replies and failures for `table` go to `owner`.
+struct CreateTable {
+  TableId table;
+  InstanceMailboxRef owner;
+  std::uint64_t request_id = 0;
+};
+
+// Removes the table's MFC entries, VIFs and rules, then MRT_DONE.
+struct DestroyTable {
+  TableId table;
+};
+
+// Adds `ifindex` as a VIF (lowest free number, at most 32 per table) and, for a
+// table other than the family's default, the rules "iif NAME lookup T" and
+// "oif NAME lookup T". Reply: VifAdded or RoutingFailure.
+struct AddVif {
+  TableId table;
+  int ifindex = 0;
+  std::string ifname;
+  std::uint8_t threshold = 1;  // TTL threshold of the VIF
+  std::uint64_t request_id = 0;
+};
+
+// Removes the VIF (and its rules). Reply: VifRemoved. A VIF the kernel already
+// dropped (its interface vanished) is forgotten silently.
+struct DelVif {
+  TableId table;
+  int ifindex = 0;
+};
+
+struct OutgoingInterface {
+  int ifindex = 0;
+  std::uint8_t ttl = 1;
+  bool operator==(const OutgoingInterface&) const = default;
+};
+
+// Adds or replaces the (S,G) entry; interfaces by ifindex (must have VIFs).
+// An empty `outgoing` keeps an entry that forwards nowhere (it silences
+// further NOCACHE upcalls for (S,G)).
+struct SetMfc {
+  TableId table;
+  Address source;
+  Address group;
+  int incoming_ifindex = 0;
+  std::vector<OutgoingInterface> outgoing;
+  std::uint64_t request_id = 0;
+};
+
+struct DelMfc {
+  TableId table;
+  Address source;
+  Address group;
+};
+
+// Reads SIOCGETSGCNT for every entry and SIOCGETVIFCNT for every VIF of the
+// table. Reply: CounterReply with the same request_id.
+struct GetCounters {
+  TableId table;
+  std::uint64_t request_id = 0;
+};
+
+using RoutingMessage = std::variant<CreateTable, DestroyTable, AddVif, DelVif, SetMfc, DelMfc, GetCounters>;
+
+}  // namespace mcproxy::routing
