@@ -236,7 +236,8 @@ class Checker {
       for (const InterfaceConfig& i : instance.upstreams) check_interface_options(i);
       for (const InterfaceConfig& i : instance.downstreams) {
         check_interface_options(i);
-        check_response_below_interval(instance, &i);
+        // Without an override of its own the interface has the instance's values.
+        if (i.timers.query_interval || i.timers.query_response_interval) check_response_below_interval(instance, &i);
       }
       check_static_routes(instance);
     }
@@ -247,7 +248,7 @@ class Checker {
       if (check_family(route.group, route.where) && !is_multicast(route.group)) {
         error(route.where, "group " + route.group.to_string() + " is not a multicast address");
       }
-      if (check_family(route.source, route.where) && is_multicast(route.source)) {
+      if (!route.source.is_unspecified() && check_family(route.source, route.where) && is_multicast(route.source)) {
         error(route.where, "source " + route.source.to_string() + " is a multicast address");
       }
       for (std::size_t k = 0; k < route.downstreams.size(); ++k) {

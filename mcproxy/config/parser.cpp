@@ -153,10 +153,12 @@ class Parser {
   }
 
   // Skips the rest of a broken statement: up to and including the next `;`
-  // that is not inside a `{ }` opened after the error.
+  // that is not inside a `{ }` opened after the error, or up to a statement
+  // keyword that starts a line (a forgotten `;`).
   void recover() {
     int depth = 0;
     while (peek().kind != TokenKind::End) {
+      if (depth <= 0 && starts_statement_on_new_line()) return;
       const TokenKind kind = next().kind;
       if (kind == TokenKind::LeftBrace) ++depth;
       if (kind == TokenKind::RightBrace) --depth;
@@ -183,6 +185,18 @@ class Parser {
     }
     if (continues(n)) return {"", 0};  // e.g. `max-groups.x`: not an option keyword
     return {text, n};
+  }
+
+  // A statement keyword that is the first token of its line: most likely the
+  // next statement after a forgotten `;`.
+  bool starts_statement_on_new_line() const {
+    if (position_ == 0) return false;
+    const Token& t = peek();
+    if (t.where.line == tokens_[position_ - 1].where.line) return false;
+    for (const char* keyword : {"pinstance", "table", "protocol", "disable", "set"}) {
+      if (is_keyword(t, keyword)) return true;
+    }
+    return false;
   }
 
   bool expect(TokenKind kind, const std::string& what) {
@@ -434,17 +448,18 @@ class Parser {
       if (!expect(TokenKind::RightParen, "')' after the table number")) return std::nullopt;
     }
     if (!expect(TokenKind::Colon, "':' after the instance name")) return std::nullopt;
-    while (peek().kind == TokenKind::Word) {
+    while (peek().kind == TokenKind::Word && !starts_statement_on_new_line()) {
       auto name = read_name("an upstream interface name");
       if (!name) return std::nullopt;
       statement.upstreams.push_back(*name);
     }
     if (!expect(TokenKind::Arrow, "an upstream interface name or '==>'")) return std::nullopt;
-    while (peek().kind == TokenKind::Word) {
+    while (peek().kind == TokenKind::Word && !starts_statement_on_new_line()) {
       auto name = read_name("a downstream interface name");
       if (!name) return std::nullopt;
       statement.downstreams.push_back(*name);
     }
+    if (starts_statement_on_new_line()) return expected("';'");
     if (peek().kind != TokenKind::Semicolon) return expected("a downstream interface name or ';'");
     if (statement.downstreams.empty()) {
       return error(peek().where, "instance '" + statement.name.text +
@@ -562,11 +577,12 @@ class Parser {
     }
     if (!expect(TokenKind::RightParen, "')'")) return std::nullopt;
     if (!expect(TokenKind::Arrow, "'==>' and the downstream interfaces")) return std::nullopt;
-    while (peek().kind == TokenKind::Word) {
+    while (peek().kind == TokenKind::Word && !starts_statement_on_new_line()) {
       auto name = read_name("a downstream interface name");
       if (!name) return std::nullopt;
       statement.downstreams.push_back(*name);
     }
+    if (starts_statement_on_new_line()) return expected("';'");
     if (peek().kind != TokenKind::Semicolon) return expected("a downstream interface name or ';'");
     if (statement.downstreams.empty()) {
       return error(peek().where, "a static forwarding entry needs at least one downstream interface");
