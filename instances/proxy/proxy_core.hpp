@@ -1,0 +1,150 @@
+// One proxy instance's protocol logic (RFC 4605): a querier per downstream, a
+// host per upstream, aggregation, filters and the forwarding decision, composed.
+// Pure and single-threaded, no clock: only the instance's own thread calls it.
+#pragma once
+
+#include "instances/effects.hpp"
+#include "instances/host/upstream_host.hpp"
+#include "instances/router/downstream_router.hpp"
+#include "mcproxy/config/config.hpp"
+#include "modules/codec/message.hpp"
+#include "modules/common/address.hpp"
+#include "modules/common/clock.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mcproxy::instances {
+
+// Install, change or remove the kernel MFC entry for (source, group).
+struct RouteChange {
+  Address source;
+  Address group;
+  std::string input_interface;
+  std::set<std::string> outputs;  // empty => remove the MFC entry
+  // Per output: the minimum TTL a packet needs to be forwarded there (the
+  // MFC's per-VIF ttl threshold), from the interface's `threshold`, default 1.
+  std::map<std::string, unsigned> ttl_thresholds;
+  bool operator==(const RouteChange&) const = default;
+};
+
+struct CoreEffects {
+  std::vector<OutgoingPacket> packets;
+  std::vector<RouteChange> routes;
+};
+
+// An (S,G) the instance knows: installed (non-empty outputs) or only seen.
+struct ForwardingEntry {
+  Address source;
+  Address group;
+  std::string input_interface;
+  std::set<std::string> outputs;
+};
+
+class ProxyCore {
+ public:
+  // `random` feeds the report delays of the upstream hosts (tests pass a fixed one).
+  ProxyCore(config::Protocol protocol, const config::InstanceConfig& cfg, RandomSource random = {});
+  ~ProxyCore();
+  ProxyCore(const ProxyCore&) = delete;
+  ProxyCore& operator=(const ProxyCore&) = delete;
+
+  const std::string& name() const { return cfg_.name; }
+  const config::InstanceConfig& config() const { return cfg_; }
+
+  // The interface exists, is up and has `own_address`: a downstream starts its
+  // querier (RFC 3376 §8.6 startup queries), an upstream starts reporting the
+  // aggregated state. Calling it again with a new address updates the address.
+  void interface_up(const std::string& ifname, const Address& own_address, TimePoint now, CoreEffects& out);
+  // The interface went away: its protocol state is dropped; routes through it
+  // are recomputed (an upstream's (S,G) entries are removed; under
+  // `rulematching first` groups move to the next upstream at once).
+  void interface_down(const std::string& ifname, TimePoint now, CoreEffects& out);
+
+  // A received IGMP/MLD packet on one of the instance's interfaces.
+  void handle_packet(const std::string& ifname, const codec::Packet& packet, TimePoint now, CoreEffects& out);
+  // Kernel NOCACHE upcall: data from `source` to `group` arrived on `input_ifname`.
+  void handle_data(const std::string& input_ifname, const Address& source, const Address& group, TimePoint now,
+                   CoreEffects& out);
+
+  void on_timer(TimePoint now, CoreEffects& out);
+  std::optional<TimePoint> next_deadline() const;
+
+  // New configuration for this instance (same name and protocol): timers,
+  // options, filters, rule matching, static routes, added/removed interfaces.
+  // Protocol state of interfaces that stay is kept.
+  void reconfigure(const config::InstanceConfig& cfg, TimePoint now, CoreEffects& out);
+
+  // PMIPv6 handover: detach a downstream with its membership state (nullptr if
+  // there is no such downstream) and attach it to another instance, which
+  // reports its groups upstream at once. adopt_downstream returns false (and
+  // leaves `router` untouched) if the name is already an upstream here.
+  std::unique_ptr<DownstreamRouter> take_downstream(const std::string& ifname, TimePoint now, CoreEffects& out);
+  bool adopt_downstream(std::unique_ptr<DownstreamRouter>& router, TimePoint now, CoreEffects& out);
+
+  // --- Status (for `show groups / mfc / interfaces`) -------------------------
+  // Per downstream: memberships as the querier sees them (before filters).
+  std::map<std::string, std::map<Address, Membership>> downstream_memberships() const;
+  // Per upstream: the state the host reports.
+  std::map<std::string, std::map<Address, Membership>> upstream_states() const;
+  // Installed MFC entries (non-empty outputs).
+  std::vector<ForwardingEntry> routes() const;
+  // Every (S,G) known, installed or not.
+  std::vector<ForwardingEntry> known_sources() const;
+  const DownstreamRouter* downstream(const std::string& ifname) const;
+  const UpstreamHost* upstream(const std::string& ifname) const;
+  bool is_up(const std::string& ifname) const;
+  // Drops and events by reason, e.g. "data-from-downstream", "unknown-interface".
+  const std::map<std::string, std::uint64_t>& counters() const { return counters_; }
+
+ private:
+  struct Downstream;
+  struct Upstream;
+  struct SgState {
+    std::string input;
+    std::set<std::string> outputs;  // what is installed; empty = not installed
+    TimePoint expires;              // only while not installed
+  };
+  struct MutexLock {
+    std::string upstream;
+    std::optional<TimePoint> release_at;
+  };
+
+  DownstreamOptions downstream_options(const config::InterfaceConfig& ifc) const;
+  HostOptions host_options(const config::InterfaceConfig& ifc) const;
+  Downstream* find_downstream(const std::string& ifname);
+  const Downstream* find_downstream(const std::string& ifname) const;
+  Upstream* find_upstream(const std::string& ifname);
+  const Upstream* find_upstream(const std::string& ifname) const;
+
+  void absorb(Effects& e, TimePoint now, CoreEffects& out);  // router/host effects into ours
+  std::set<Address> all_groups() const;
+  void refresh_all(TimePoint now, CoreEffects& out);
+  void refresh_group(const Address& group, TimePoint now, CoreEffects& out);
+  void refresh_upstream_requests(const Address& group, TimePoint now, CoreEffects& out);
+  std::vector<Membership> static_contributions(const Address& group) const;
+  bool accepts_from(const Upstream& u, const Address& group, const Address& source, TimePoint now) const;
+  std::set<std::string> compute_outputs(const std::string& input, const Address& group, const Address& source,
+                                        TimePoint now) const;
+  void install(const Address& group, const Address& source, SgState& sg, std::set<std::string> outputs,
+               bool force, TimePoint now, CoreEffects& out);
+  void remove_routes_from(const std::string& input, TimePoint now, CoreEffects& out);
+  Duration unresolved_lifetime() const;
+
+  config::Protocol protocol_;
+  config::InstanceConfig cfg_;
+  RandomSource random_;
+  std::vector<std::unique_ptr<Upstream>> upstreams_;            // priority order
+  std::map<std::string, std::unique_ptr<Downstream>> downstreams_;
+  std::map<Address, std::map<Address, SgState>> sg_;            // group -> source -> state
+  std::map<std::pair<Address, Address>, MutexLock> locks_;     // (group, source)
+  std::map<std::string, std::uint64_t> counters_;
+};
+
+}  // namespace mcproxy::instances

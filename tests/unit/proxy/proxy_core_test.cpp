@@ -1,0 +1,482 @@
+// ProxyCore scenarios (RFC 4605): routers, hosts, aggregation, filters and
+// forwarding composed, with a fake clock and a fixed random source.
+#include "instances/proxy/proxy_core.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace mcproxy::codec {
+void PrintTo(const GroupRecord& r, std::ostream* os) {
+  *os << static_cast<int>(r.type) << " " << r.group.to_string() << " {";
+  for (const auto& s : r.sources) *os << " " << s.to_string();
+  *os << " }";
+}
+}  // namespace mcproxy::codec
+
+namespace mcproxy::instances {
+void PrintTo(const RouteChange& r, std::ostream* os) {
+  *os << "(" << r.source.to_string() << "," << r.group.to_string() << ") " << r.input_interface << " ->";
+  for (const auto& o : r.outputs) *os << " " << o;
+}
+
+namespace {
+
+using codec::RecordType;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+Address A(const char* s) { return boost::asio::ip::make_address(s); }
+
+const Address G = A("239.1.1.1");
+const Address G2 = A("239.2.2.2");
+const Address S = A("203.0.113.5");
+const Address S2 = A("203.0.113.6");
+const Address H1 = A("10.1.0.10");
+const Address H2 = A("10.1.0.11");
+const Address H3 = A("10.2.0.10");
+
+config::InterfaceConfig iface(std::string name, config::Role role) {
+  config::InterfaceConfig c;
+  c.name = std::move(name);
+  c.role = role;
+  return c;
+}
+
+config::FilterBinding group_table(config::FilterKind kind, const Address& g) {
+  config::FilterBinding f;
+  f.kind = kind;
+  config::Rule r;
+  r.group = {g, g};
+  r.source = config::AddressRange::any(Family::V4);
+  f.table.rules.push_back(r);
+  return f;
+}
+
+codec::GroupRecord rec(RecordType t, Address g, std::vector<Address> s = {}) {
+  codec::GroupRecord r;
+  r.type = t;
+  r.group = g;
+  r.sources = std::move(s);
+  return r;
+}
+
+class CoreTest : public ::testing::Test {
+ protected:
+  CoreTest() {
+    cfg.name = "A";
+    cfg.upstreams = {iface("u0", config::Role::Upstream)};
+    cfg.downstreams = {iface("d0", config::Role::Downstream), iface("d1", config::Role::Downstream)};
+  }
+  void make(config::Protocol p = config::Protocol::IGMPv3) {
+    core = std::make_unique<ProxyCore>(p, cfg, [] { return 0u; });
+  }
+  CoreEffects up_all() {
+    CoreEffects e;
+    core->interface_up("u0", A("192.0.2.1"), now, e);
+    if (core->upstream("u1") != nullptr) core->interface_up("u1", A("198.51.100.1"), now, e);
+    core->interface_up("d0", A("10.1.0.1"), now, e);
+    core->interface_up("d1", A("10.2.0.1"), now, e);
+    return e;
+  }
+  CoreEffects report(const std::string& ifname, Address host, std::vector<codec::GroupRecord> records) {
+    codec::Packet p;
+    p.source = host;
+    p.destination = A("224.0.0.22");
+    p.message = codec::V3Report{codec::Version::IGMPv3, std::move(records)};
+    CoreEffects e;
+    core->handle_packet(ifname, p, now, e);
+    return e;
+  }
+  CoreEffects join(const std::string& ifname, Address host, Address g = G) {
+    return report(ifname, host, {rec(RecordType::ChangeToExcludeMode, g)});
+  }
+  CoreEffects leave(const std::string& ifname, Address host, Address g = G) {
+    return report(ifname, host, {rec(RecordType::ChangeToIncludeMode, g)});
+  }
+  CoreEffects data(const std::string& input, Address s = S, Address g = G) {
+    CoreEffects e;
+    core->handle_data(input, s, g, now, e);
+    return e;
+  }
+  CoreEffects advance(Duration d) {
+    CoreEffects e;
+    const TimePoint until = now + d;
+    while (auto dl = core->next_deadline()) {
+      if (*dl > until) break;
+      now = std::max(now, *dl);
+      core->on_timer(now, e);
+    }
+    now = until;
+    return e;
+  }
+  static std::vector<codec::GroupRecord> upstream_records(const CoreEffects& e, const std::string& ifname = "u0") {
+    std::vector<codec::GroupRecord> r;
+    for (const auto& p : e.packets) {
+      if (p.interface != ifname) continue;
+      if (auto* rep = std::get_if<codec::V3Report>(&p.packet.message))
+        r.insert(r.end(), rep->records.begin(), rep->records.end());
+    }
+    return r;
+  }
+  static RouteChange route(Address s, Address g, std::string in, std::set<std::string> outs) {
+    RouteChange r{s, g, std::move(in), std::move(outs), {}};
+    for (const auto& o : r.outputs) r.ttl_thresholds[o] = 1;
+    return r;
+  }
+
+  config::InstanceConfig cfg;
+  std::unique_ptr<ProxyCore> core;
+  TimePoint now{seconds(1000)};
+};
+
+// RFC 4605 §4.1/§4.2: a second host joining and the first leaving change
+// nothing; the last leave removes the route after the Last Member Query Time.
+TEST_F(CoreTest, TwoHostsJoinOneLeavesThenLastLeaveRemovesRouteAfterLastMemberQueryTime) {
+  make();
+  up_all();
+  advance(seconds(1));
+  auto first = join("d0", H1);
+  EXPECT_EQ(upstream_records(first), (std::vector{rec(RecordType::ChangeToExcludeMode, G)}));
+  auto d = data("u0");
+  EXPECT_EQ(d.routes, (std::vector{route(S, G, "u0", {"d0"})}));
+  EXPECT_TRUE(join("d0", H2).routes.empty());
+  auto one_left = leave("d0", H1);
+  EXPECT_TRUE(one_left.routes.empty());
+  EXPECT_TRUE(upstream_records(one_left).empty());
+  // H2 answers the Group-Specific Query (RFC 3376 §6.4.2) and keeps the group.
+  EXPECT_TRUE(report("d0", H2, {rec(RecordType::ModeIsExclude, G)}).routes.empty());
+  EXPECT_TRUE(advance(seconds(5)).routes.empty());
+  leave("d0", H2);
+  // Last Member Query Time = 2 x 1 s: the route goes, and the upstream leaves.
+  auto gone = advance(seconds(3));
+  EXPECT_EQ(gone.routes, (std::vector{route(S, G, "u0", {})}));
+  auto recs = upstream_records(gone);
+  ASSERT_FALSE(recs.empty());
+  EXPECT_EQ(recs.front(), rec(RecordType::ChangeToIncludeMode, G));
+  EXPECT_TRUE(core->routes().empty());
+}
+
+// Quick leave: the last host's leave removes forwarding at once.
+TEST_F(CoreTest, QuickLeaveRemovesRouteAtOnce) {
+  cfg.quick_leave = true;
+  make();
+  up_all();
+  join("d0", H1);
+  data("u0");
+  auto e = leave("d0", H1);
+  EXPECT_EQ(e.routes, (std::vector{route(S, G, "u0", {})}));
+}
+
+// Data before any join installs nothing but is remembered: the join installs
+// forwarding at once, without waiting for the next packet.
+TEST_F(CoreTest, DataBeforeJoinThenJoinInstallsRouteAtOnce) {
+  make();
+  up_all();
+  auto d = data("u0");
+  EXPECT_TRUE(d.routes.empty());
+  EXPECT_EQ(core->known_sources().size(), 1u);
+  auto j = join("d1", H3);
+  EXPECT_EQ(j.routes, (std::vector{route(S, G, "u0", {"d1"})}));
+}
+
+// Forgotten after the unresolved lifetime (one Group Membership Interval).
+TEST_F(CoreTest, UnresolvedSourceIsForgottenAfterGroupMembershipInterval) {
+  make();
+  up_all();
+  data("u0");
+  advance(seconds(261));
+  EXPECT_TRUE(core->known_sources().empty());
+}
+
+// RFC 4605 §4.1: memberships of two downstreams merge into one upstream state.
+TEST_F(CoreTest, AggregationAcrossTwoDownstreams) {
+  make();
+  up_all();
+  report("d0", H1, {rec(RecordType::AllowNewSources, G, {S})});
+  advance(seconds(2));  // the ALLOW(S) retransmissions are over
+  auto e = report("d1", H3, {rec(RecordType::AllowNewSources, G, {S2})});
+  EXPECT_EQ(upstream_records(e), (std::vector{rec(RecordType::AllowNewSources, G, {S2})}));
+  const auto st = core->upstream_states().at("u0").at(G);
+  EXPECT_EQ(st, (Membership{FilterMode::Include, {S, S2}}));
+  // Data from S goes to d0 only; from S2 to d1 only (RFC 3376 §6.3 per downstream).
+  EXPECT_EQ(data("u0", S).routes, (std::vector{route(S, G, "u0", {"d0"})}));
+  EXPECT_EQ(data("u0", S2).routes, (std::vector{route(S2, G, "u0", {"d1"})}));
+  // An ASM join on d1 merges to EXCLUDE{} and adds d1 to S's route at once.
+  auto asm_join = join("d1", H3);
+  EXPECT_EQ(upstream_records(asm_join), (std::vector{rec(RecordType::ChangeToExcludeMode, G)}));
+  EXPECT_EQ(asm_join.routes, (std::vector{route(S, G, "u0", {"d0", "d1"})}));
+}
+
+// A blacklisted group (downstream `in`) never reaches the upstream nor gets forwarded.
+TEST_F(CoreTest, BlacklistKeepsGroupFromUpstream) {
+  cfg.downstreams[0].filter_in = group_table(config::FilterKind::Blacklist, G);
+  make();
+  up_all();
+  auto e = join("d0", H1);
+  EXPECT_TRUE(upstream_records(e).empty());
+  EXPECT_TRUE(data("u0").routes.empty());
+  auto other = join("d0", H1, G2);
+  EXPECT_EQ(upstream_records(other), (std::vector{rec(RecordType::ChangeToExcludeMode, G2)}));
+}
+
+// Upstream `out` whitelist: only listed groups are requested upstream.
+TEST_F(CoreTest, UpstreamOutWhitelistLimitsRequests) {
+  cfg.upstreams[0].filter_out = group_table(config::FilterKind::Whitelist, G2);
+  make();
+  up_all();
+  EXPECT_TRUE(upstream_records(join("d0", H1, G)).empty());
+  EXPECT_FALSE(upstream_records(join("d0", H1, G2)).empty());
+}
+
+// Downstream `out` blacklist: the data is not forwarded to that downstream.
+TEST_F(CoreTest, DownstreamOutFilterKeepsDataFromThatDownstream) {
+  cfg.downstreams[1].filter_out = group_table(config::FilterKind::Blacklist, G);
+  make();
+  up_all();
+  join("d0", H1);
+  join("d1", H3);
+  EXPECT_EQ(data("u0").routes, (std::vector{route(S, G, "u0", {"d0"})}));
+}
+
+// Two upstreams, `rulematching first`: the group is requested on the first
+// (highest priority) upstream only; when it goes down the next one takes over.
+TEST_F(CoreTest, TwoUpstreamsFirstMatchUsesHighestPriority) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  cfg.rule_matching.kind = config::RuleMatching::Kind::First;
+  make();
+  up_all();
+  auto e = join("d0", H1);
+  EXPECT_FALSE(upstream_records(e, "u0").empty());
+  EXPECT_TRUE(upstream_records(e, "u1").empty());
+  // Data of the group arriving on the lower-priority upstream is not taken.
+  EXPECT_TRUE(data("u1").routes.empty());
+  CoreEffects down;
+  core->interface_down("u0", now, down);
+  EXPECT_FALSE(upstream_records(down, "u1").empty());
+  EXPECT_EQ(data("u1").routes, (std::vector{route(S, G, "u1", {"d0"})}));
+}
+
+// `rulematching first` with filters: a group the first upstream may not
+// request goes to the next one.
+TEST_F(CoreTest, TwoUpstreamsFirstMatchFollowsFilters) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  cfg.upstreams[0].filter_in = group_table(config::FilterKind::Whitelist, G2);
+  cfg.rule_matching.kind = config::RuleMatching::Kind::First;
+  make();
+  up_all();
+  auto e = join("d0", H1, G);
+  EXPECT_TRUE(upstream_records(e, "u0").empty());
+  EXPECT_FALSE(upstream_records(e, "u1").empty());
+  auto e2 = join("d0", H1, G2);
+  EXPECT_FALSE(upstream_records(e2, "u0").empty());
+  EXPECT_TRUE(upstream_records(e2, "u1").empty());
+}
+
+// `rulematching all`: requested on every upstream.
+TEST_F(CoreTest, TwoUpstreamsAllRequestsEverywhere) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  make();
+  up_all();
+  auto e = join("d0", H1);
+  EXPECT_FALSE(upstream_records(e, "u0").empty());
+  EXPECT_FALSE(upstream_records(e, "u1").empty());
+}
+
+// `rulematching mutex MS`: the first upstream delivering an (S,G) owns it;
+// another upstream's data is refused until MS after the owner's forwarding ends.
+TEST_F(CoreTest, MutexRuleMatchingLocksSourceToFirstUpstream) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  cfg.rule_matching = {config::RuleMatching::Kind::Mutex, Duration(5'000)};
+  cfg.quick_leave = true;
+  make();
+  up_all();
+  join("d0", H1);
+  EXPECT_EQ(data("u0").routes, (std::vector{route(S, G, "u0", {"d0"})}));
+  EXPECT_TRUE(data("u1").routes.empty());
+  EXPECT_EQ(core->counters().at("data-mutex-rejected"), 1u);
+  leave("d0", H1);
+  join("d0", H1);
+  advance(seconds(6));
+  // The lock is released now; u0's (S,G) entry is reinstalled by the join, so
+  // u1 is refused again only while u0 forwards.
+  EXPECT_FALSE(core->routes().empty());
+}
+
+// Static forwarding entries: joined upstream at once and forwarded without any
+// downstream membership; the union with dynamic outputs.
+TEST_F(CoreTest, StaticRouteForwardsWithoutMembership) {
+  config::StaticRoute r;
+  r.group = G;
+  r.source = A("0.0.0.0");
+  r.downstreams = {"d1"};
+  cfg.static_routes.push_back(r);
+  make();
+  auto e = up_all();
+  EXPECT_EQ(upstream_records(e), (std::vector{rec(RecordType::ChangeToExcludeMode, G)}));
+  EXPECT_EQ(data("u0").routes, (std::vector{route(S, G, "u0", {"d1"})}));
+  EXPECT_EQ(join("d0", H1).routes, (std::vector{route(S, G, "u0", {"d0", "d1"})}));
+}
+
+// Data from a host on a downstream is not forwarded (upstream -> downstream only).
+TEST_F(CoreTest, DataFromDownstreamIsNotForwarded) {
+  make();
+  up_all();
+  join("d1", H3);
+  EXPECT_TRUE(data("d0").routes.empty());
+  EXPECT_EQ(core->counters().at("data-from-downstream"), 1u);
+  EXPECT_TRUE(data("nope").routes.empty());
+  EXPECT_TRUE(data("u0", S, A("10.0.0.1")).routes.empty());
+}
+
+// RFC 3376 §7.2.1 through the core: a v2 querier upstream switches the
+// upstream reports to IGMPv2, and back to v3 after the timeout.
+TEST_F(CoreTest, Igmpv2QuerierUpstreamSwitchesReportsToV2AndBack) {
+  make();
+  up_all();
+  codec::Packet q;
+  q.source = A("192.0.2.254");
+  q.destination = A("224.0.0.1");
+  codec::Query query;
+  query.version = codec::Version::IGMPv2;
+  query.group = A("0.0.0.0");
+  query.max_response_time = Duration(10'000);
+  q.message = query;
+  CoreEffects e;
+  core->handle_packet("u0", q, now, e);
+  auto j = join("d0", H1);
+  auto it = std::find_if(j.packets.begin(), j.packets.end(), [](const auto& p) { return p.interface == "u0"; });
+  ASSERT_NE(it, j.packets.end());
+  EXPECT_EQ(it->packet.message, codec::Message(codec::MembershipReport{codec::Version::IGMPv2, G}));
+  advance(seconds(261));
+  EXPECT_EQ(core->upstream("u0")->compatibility_mode(), codec::Version::IGMPv3);
+}
+
+// A configured IGMPv2 instance reports with v2 from the start.
+TEST_F(CoreTest, Igmpv2InstanceReportsWithV2) {
+  make(config::Protocol::IGMPv2);
+  up_all();
+  codec::Packet p;
+  p.source = H1;
+  p.destination = G;
+  p.message = codec::MembershipReport{codec::Version::IGMPv2, G};
+  CoreEffects e;
+  core->handle_packet("d0", p, now, e);
+  auto it = std::find_if(e.packets.begin(), e.packets.end(), [](const auto& x) { return x.interface == "u0"; });
+  ASSERT_NE(it, e.packets.end());
+  EXPECT_EQ(it->packet.message, codec::Message(codec::MembershipReport{codec::Version::IGMPv2, G}));
+}
+
+// PMIPv6 handover: a downstream moves with its state; the receiving instance
+// reports its groups upstream at once, the old one leaves them.
+TEST_F(CoreTest, DownstreamHandoverMovesMembershipsBetweenInstances) {
+  make();
+  up_all();
+  join("d0", H1);
+  data("u0");
+  config::InstanceConfig other;
+  other.name = "B";
+  other.upstreams = {iface("u9", config::Role::Upstream)};
+  ProxyCore b(config::Protocol::IGMPv3, other, [] { return 0u; });
+  CoreEffects be;
+  b.interface_up("u9", A("192.0.2.9"), now, be);
+
+  CoreEffects ae;
+  auto moved = core->take_downstream("d0", now, ae);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(ae.routes, (std::vector{route(S, G, "u0", {})}));
+  EXPECT_EQ(upstream_records(ae).front(), rec(RecordType::ChangeToIncludeMode, G));
+  EXPECT_EQ(core->downstream("d0"), nullptr);
+
+  CoreEffects be2;
+  ASSERT_TRUE(b.adopt_downstream(moved, now, be2));
+  EXPECT_EQ(upstream_records(be2, "u9"), (std::vector{rec(RecordType::ChangeToExcludeMode, G)}));
+  EXPECT_TRUE(b.is_up("d0"));
+  EXPECT_EQ(b.downstream_memberships().at("d0").count(G), 1u);
+  EXPECT_EQ(core->take_downstream("d0", now, ae), nullptr);
+}
+
+// Reconfiguration keeps state and applies new filters at once.
+TEST_F(CoreTest, ReconfigureAppliesNewFilterAtOnceAndKeepsState) {
+  make();
+  up_all();
+  join("d0", H1);
+  data("u0");
+  auto blocked = cfg;
+  blocked.downstreams[0].filter_in = group_table(config::FilterKind::Blacklist, G);
+  CoreEffects e;
+  core->reconfigure(blocked, now, e);
+  EXPECT_EQ(e.routes, (std::vector{route(S, G, "u0", {})}));
+  EXPECT_EQ(upstream_records(e).front(), rec(RecordType::ChangeToIncludeMode, G));
+  CoreEffects e2;
+  core->reconfigure(cfg, now, e2);  // filter removed: the kept membership returns
+  EXPECT_EQ(e2.routes, (std::vector{route(S, G, "u0", {"d0"})}));
+}
+
+// Reconfiguration removing an upstream leaves its groups and drops its routes;
+// a removed downstream disappears from the outputs.
+TEST_F(CoreTest, ReconfigureRemovesInterfaces) {
+  make();
+  up_all();
+  join("d0", H1);
+  join("d1", H3);
+  data("u0");
+  auto smaller = cfg;
+  smaller.downstreams.pop_back();
+  CoreEffects e;
+  core->reconfigure(smaller, now, e);
+  EXPECT_EQ(e.routes, (std::vector{route(S, G, "u0", {"d0"})}));
+  smaller.upstreams.clear();
+  CoreEffects e2;
+  core->reconfigure(smaller, now, e2);
+  EXPECT_EQ(e2.routes, (std::vector{route(S, G, "u0", {})}));
+  EXPECT_EQ(upstream_records(e2).front(), rec(RecordType::ChangeToIncludeMode, G));
+  EXPECT_EQ(core->upstream("u0"), nullptr);
+}
+
+// A downstream going down drops its hosts' state and its outputs.
+TEST_F(CoreTest, DownstreamDownRemovesItsOutputs) {
+  make();
+  up_all();
+  join("d0", H1);
+  join("d1", H3);
+  data("u0");
+  CoreEffects e;
+  core->interface_down("d1", now, e);
+  EXPECT_EQ(e.routes, (std::vector{route(S, G, "u0", {"d0"})}));
+  EXPECT_FALSE(core->is_up("d1"));
+  CoreEffects e2;
+  core->interface_up("d1", A("10.2.0.1"), now, e2);
+  EXPECT_TRUE(core->downstream_memberships().at("d1").empty());
+}
+
+// TTL thresholds of the outputs travel with the route.
+TEST_F(CoreTest, RouteCarriesOutputTtlThresholds) {
+  cfg.downstreams[0].threshold = 16;
+  make();
+  up_all();
+  join("d0", H1);
+  auto e = data("u0");
+  ASSERT_EQ(e.routes.size(), 1u);
+  EXPECT_EQ(e.routes[0].ttl_thresholds.at("d0"), 16u);
+}
+
+// Packets on unknown or down interfaces are counted, never crash.
+TEST_F(CoreTest, PacketsOnUnknownOrDownInterfacesAreCounted) {
+  make();
+  codec::Packet p;
+  p.source = H1;
+  p.destination = A("224.0.0.22");
+  p.message = codec::V3Report{codec::Version::IGMPv3, {rec(RecordType::ChangeToExcludeMode, G)}};
+  CoreEffects e;
+  core->handle_packet("d0", p, now, e);
+  core->handle_packet("zz", p, now, e);
+  core->interface_up("zz", A("10.9.9.9"), now, e);
+  core->interface_down("zz", now, e);
+  EXPECT_TRUE(e.packets.empty());
+  EXPECT_EQ(core->counters().at("packet-interface-down"), 1u);
+  EXPECT_EQ(core->counters().at("unknown-interface"), 3u);
+}
+
+}  // namespace
+}  // namespace mcproxy::instances
