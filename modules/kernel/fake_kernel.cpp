@@ -44,6 +44,7 @@ KernelResult<Fd> FakeKernel::new_fd(const std::string& call, const std::string& 
   if (auto s = record(call, line); !s) return std::unexpected(s.error());
   Fd fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC | EFD_SEMAPHORE));
   if (!fd) return errno_error("eventfd");
+  opened_[line.empty() ? call : call + " " + line] = fd.get();
   return fd;
 }
 
@@ -86,6 +87,11 @@ std::vector<std::string> FakeKernel::calls() const {
 std::map<int, FakeKernel::Table> FakeKernel::tables() const {
   std::lock_guard lock(mutex_);
   return tables_;
+}
+int FakeKernel::opened(const std::string& call_line) const {
+  std::lock_guard lock(mutex_);
+  auto it = opened_.find(call_line);
+  return it == opened_.end() ? -1 : it->second;
 }
 std::vector<MrouteRule> FakeKernel::rules() const {
   std::lock_guard lock(mutex_);

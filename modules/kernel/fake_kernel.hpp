@@ -52,6 +52,9 @@ class FakeKernel final : public KernelApi {
   std::vector<MrouteRule> rules() const;
   std::vector<Sent> sent() const;
   std::set<std::pair<int, std::string>> joined() const;  // (ifindex, group)
+  // The descriptor the last call of this kind returned, e.g.
+  // "open_packet_socket v6 receive", "open_link_monitor"; -1 if none.
+  int opened(const std::string& call_line) const;
 
   // --- KernelApi -----------------------------------------------------------------
   KernelResult<Fd> open_mroute_socket(Family family) override;
@@ -102,6 +105,7 @@ class FakeKernel final : public KernelApi {
   std::map<std::pair<Address, Address>, SgCounters> counters_;
   std::map<int, std::deque<Pending>> pending_;
   std::map<int, std::deque<LinkEvent>> link_events_;
+  std::map<std::string, int> opened_;
 };
 
 }  // namespace mcproxy::kernel

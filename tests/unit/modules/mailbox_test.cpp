@@ -1,0 +1,96 @@
+// Mailbox logic on one thread: order, bounded capacity with counted drops,
+// eventfd wake-up semantics, slot reuse.
+#include "modules/common/mailbox.hpp"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <string>
+#include <vector>
+
+namespace mcproxy {
+namespace {
+
+bool readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) == 1;
+}
+
+TEST(Mailbox, DrainsInPostOrder) {
+  Mailbox<std::string> box(8);
+  EXPECT_TRUE(box.post("a"));
+  EXPECT_TRUE(box.post("b"));
+  EXPECT_TRUE(box.post("c"));
+  std::vector<std::string> got;
+  EXPECT_EQ(box.drain([&](std::string&& s) { got.push_back(std::move(s)); }), 3u);
+  EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(Mailbox, FullMailboxDropsAndCounts) {
+  Mailbox<int> box(2);
+  EXPECT_TRUE(box.post(1));
+  EXPECT_TRUE(box.post(2));
+  EXPECT_FALSE(box.post(3));
+  EXPECT_FALSE(box.post(4));
+  EXPECT_EQ(box.dropped(), 2u);
+  std::vector<int> got;
+  box.drain([&](int&& v) { got.push_back(v); });
+  EXPECT_EQ(got, (std::vector<int>{1, 2}));
+  EXPECT_TRUE(box.post(5));  // slots came back
+}
+
+TEST(Mailbox, EventFdReadableExactlyWhileMessagesWait) {
+  Mailbox<int> box(4);
+  EXPECT_FALSE(readable(box.fd()));
+  box.post(1);
+  EXPECT_TRUE(readable(box.fd()));
+  box.drain([](int&&) {});
+  EXPECT_FALSE(readable(box.fd()));
+}
+
+TEST(Mailbox, PartialDrainStaysReadable) {
+  Mailbox<int> box(8);
+  for (int i = 0; i < 5; ++i) box.post(int{i});
+  std::vector<int> got;
+  EXPECT_EQ(box.drain([&](int&& v) { got.push_back(v); }, 2), 2u);
+  EXPECT_TRUE(readable(box.fd()));
+  EXPECT_EQ(box.drain([&](int&& v) { got.push_back(v); }), 3u);
+  EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST(Mailbox, WaitTimesOutWhenEmptyAndReturnsAtOnceWhenNot) {
+  Mailbox<int> box(4);
+  EXPECT_FALSE(box.wait(std::chrono::milliseconds(1)));
+  box.post(7);
+  EXPECT_TRUE(box.wait(std::chrono::milliseconds(1000)));
+}
+
+TEST(Mailbox, NotifyWakesWithoutMessage) {
+  Mailbox<int> box(4);
+  box.notify();
+  EXPECT_TRUE(box.wait(std::chrono::milliseconds(0)));
+  EXPECT_EQ(box.drain([](int&&) {}), 0u);
+  EXPECT_FALSE(readable(box.fd()));
+}
+
+TEST(Mailbox, SlotsAreReusedAcrossManyRounds) {
+  Mailbox<std::vector<int>> box(3);
+  int next = 0;
+  int expected = 0;
+  for (int round = 0; round < 100; ++round) {
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(box.post(std::vector<int>{next++}));
+    box.drain([&](std::vector<int>&& v) { EXPECT_EQ(v.at(0), expected++); });
+  }
+  EXPECT_EQ(box.dropped(), 0u);
+}
+
+TEST(Mailbox, MoveOnlyMessages) {
+  Mailbox<std::unique_ptr<int>> box(2);
+  box.post(std::make_unique<int>(42));
+  int got = 0;
+  box.drain([&](std::unique_ptr<int>&& p) { got = *p; });
+  EXPECT_EQ(got, 42);
+}
+
+}  // namespace
+}  // namespace mcproxy

@@ -1,0 +1,225 @@
+// The Receiver against the fake kernel, one run_once() at a time: dispatch by
+// ifindex, the owner-table rule for IPv4 copies, upcalls, MLD, link events, drops.
+#include "modules/receiver/receiver.hpp"
+
+#include "modules/codec/codec.hpp"
+#include "modules/kernel/fake_kernel.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+namespace mcproxy::receiver {
+namespace {
+
+using kernel::Datagram;
+using kernel::FakeKernel;
+
+const Address kGroup4 = AddressV4({239, 1, 1, 1});
+const Address kHost4 = AddressV4({10, 0, 0, 2});
+const Address kGroup6 = boost::asio::ip::make_address_v6("ff3e::1");
+const Address kHost6 = boost::asio::ip::make_address_v6("fe80::2");
+
+std::vector<std::uint8_t> igmpv2_report() {
+  codec::Packet p;
+  p.source = kHost4;
+  p.destination = kGroup4;
+  p.message = codec::MembershipReport{codec::Version::IGMPv2, kGroup4};
+  return codec::encode_ipv4(p);
+}
+
+std::vector<std::uint8_t> igmpmsg_nocache(std::uint8_t vif) {
+  return {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, vif, 0, 10, 1, 0, 5, 239, 1, 1, 1};
+}
+
+Datagram on(int ifindex) {
+  Datagram d;
+  d.ifindex = ifindex;
+  return d;
+}
+
+class ReceiverTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(receiver.open()); }
+
+  // An mroute socket as Routing would hand it over.
+  int add_mroute(const TableId& t, const std::shared_ptr<InstanceMailbox>& owner) {
+    auto fd = kernel.open_mroute_socket(t.family);
+    auto shared = std::make_shared<const Fd>(std::move(*fd));
+    const int n = shared->get();
+    receiver.handle(AddMrouteSocket{t, shared, owner});
+    return n;
+  }
+  std::vector<InstanceEvent> events(InstanceMailbox& box) {
+    std::vector<InstanceEvent> out;
+    box.drain([&](InstanceEvent&& e) { out.push_back(std::move(e)); });
+    return out;
+  }
+  std::uint64_t drops(DropReason r) { return receiver.counters().drops[static_cast<std::size_t>(r)]; }
+  void run() {
+    for (int i = 0; i < 4; ++i) receiver.run_once(std::chrono::milliseconds(0));
+  }
+
+  FakeKernel kernel;
+  Receiver receiver{kernel};
+  std::shared_ptr<InstanceMailbox> a = std::make_shared<InstanceMailbox>(64);
+  std::shared_ptr<InstanceMailbox> b = std::make_shared<InstanceMailbox>(64);
+};
+
+// RFC 3376 §4.2.14 / RFC 3810 §5.2.14: v3 reports are sent to 224.0.0.22 /
+// ff02::16, so a registered interface must be joined to them.
+TEST_F(ReceiverTest, RegisteringJoinsAllV3RoutersGroup) {
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  receiver.handle(RegisterInterface{Family::V6, 3, "dn0", a});
+  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "224.0.0.22"}, {3, "ff02::16"}}));
+  receiver.handle(UnregisterInterface{Family::V4, 3});
+  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "ff02::16"}}));
+}
+
+TEST_F(ReceiverTest, IgmpPacketGoesToInstanceOwningIfindex) {
+  const int fd = add_mroute({Family::V4, 10}, a);
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  kernel.inject(fd, igmpv2_report(), on(3));
+  run();
+  auto ev = events(*a);
+  ASSERT_EQ(ev.size(), 1u);
+  const auto& p = std::get<ReceivedPacket>(ev[0]);
+  EXPECT_EQ(p.ifindex, 3);
+  EXPECT_EQ(p.ifname, "dn0");
+  EXPECT_EQ(p.packet.source, kHost4);
+  EXPECT_EQ(std::get<codec::MembershipReport>(p.packet.message).group, kGroup4);
+  EXPECT_EQ(receiver.counters().packets, 1u);
+}
+
+TEST_F(ReceiverTest, CopyOnAnotherInstancesMrouteSocketIsDropped) {
+  const int fd_a = add_mroute({Family::V4, 10}, a);
+  const int fd_b = add_mroute({Family::V4, 11}, b);
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  kernel.inject(fd_a, igmpv2_report(), on(3));
+  kernel.inject(fd_b, igmpv2_report(), on(3));
+  run();
+  EXPECT_EQ(events(*a).size(), 1u);
+  EXPECT_TRUE(events(*b).empty());
+  EXPECT_EQ(drops(DropReason::OtherInstanceTable), 1u);
+}
+
+TEST_F(ReceiverTest, PacketOnUnregisteredInterfaceIsCountedAndDropped) {
+  const int fd = add_mroute({Family::V4, 10}, a);
+  kernel.inject(fd, igmpv2_report(), on(8));
+  kernel.inject(fd, igmpv2_report(), on(0));
+  run();
+  EXPECT_TRUE(events(*a).empty());
+  EXPECT_EQ(drops(DropReason::UnregisteredInterface), 1u);
+  EXPECT_EQ(drops(DropReason::NoInterfaceIndex), 1u);
+}
+
+TEST_F(ReceiverTest, UndecodablePacketCountsItsReason) {
+  const int fd = add_mroute({Family::V4, 10}, a);
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  auto bytes = igmpv2_report();
+  bytes.back() ^= 0xff;  // breaks the IGMP checksum
+  kernel.inject(fd, bytes, on(3));
+  run();
+  EXPECT_TRUE(events(*a).empty());
+  EXPECT_EQ(drops(DropReason::DecodeFailed), 1u);
+  EXPECT_EQ(receiver.counters().decode_errors[static_cast<std::size_t>(codec::DecodeError::BadChecksum)], 1u);
+}
+
+TEST_F(ReceiverTest, UpcallGoesToTableOwner) {
+  const int fd = add_mroute({Family::V4, 10}, a);
+  kernel.inject(fd, igmpmsg_nocache(2), on(0));
+  run();
+  auto ev = events(*a);
+  ASSERT_EQ(ev.size(), 1u);
+  const auto& u = std::get<KernelUpcall>(ev[0]);
+  EXPECT_EQ(u.kind, UpcallKind::NoCache);
+  EXPECT_EQ(u.vif, 2);
+  EXPECT_EQ(u.group, kGroup4);
+  EXPECT_EQ(receiver.counters().upcalls, 1u);
+}
+
+TEST_F(ReceiverTest, MalformedUpcallIsCounted) {
+  const int fd = add_mroute({Family::V4, 10}, a);
+  auto bytes = igmpmsg_nocache(0);
+  bytes[8] = 42;  // unknown type
+  kernel.inject(fd, bytes, on(0));
+  run();
+  EXPECT_TRUE(events(*a).empty());
+  EXPECT_EQ(drops(DropReason::MalformedUpcall), 1u);
+}
+
+TEST_F(ReceiverTest, RemovedMrouteSocketIsNoLongerRead) {
+  const int fd = add_mroute({Family::V4, 10}, a);
+  receiver.handle(RemoveMrouteSocket{{Family::V4, 10}});
+  kernel.inject(fd, igmpmsg_nocache(0), on(0));
+  run();
+  EXPECT_TRUE(events(*a).empty());
+}
+
+TEST_F(ReceiverTest, MldReportIsDecodedWithEnvelope) {
+  receiver.handle(RegisterInterface{Family::V6, 5, "dn6", a});
+  const codec::Message report = codec::MembershipReport{codec::Version::MLDv1, kGroup6};
+  Datagram d = on(5);
+  d.source = kHost6;
+  d.destination = kGroup6;
+  d.hop_limit = 1;
+  d.router_alert = true;
+  kernel.inject(kernel.opened("open_packet_socket v6 receive"), codec::encode_mld(report, kHost6, kGroup6), d);
+  run();
+  auto ev = events(*a);
+  ASSERT_EQ(ev.size(), 1u);
+  const auto& p = std::get<ReceivedPacket>(ev[0]);
+  EXPECT_EQ(p.packet.source, kHost6);
+  EXPECT_EQ(p.packet.destination, kGroup6);
+  EXPECT_EQ(p.packet.ttl, 1);
+  EXPECT_TRUE(p.packet.router_alert);
+  EXPECT_EQ(p.packet.message, report);
+}
+
+TEST_F(ReceiverTest, LinkEventsAreBroadcastToSubscribersAndRenameRegistrations) {
+  receiver.handle(SubscribeLinkEvents{1, a});
+  receiver.handle(SubscribeLinkEvents{2, b});
+  receiver.handle(UnsubscribeLinkEvents{2});
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  const LinkEvent renamed{LinkChange::NewLink, 3, "dn0-new", true, true, true, std::nullopt, 0};
+  kernel.inject_link_events(kernel.opened("open_link_monitor"), {renamed});
+  run();
+  auto ev = events(*a);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(std::get<InterfaceChanged>(ev[0]).event, renamed);
+  EXPECT_TRUE(events(*b).empty());
+  // Packets now carry the new name.
+  const int fd = add_mroute({Family::V4, 10}, a);
+  kernel.inject(fd, igmpv2_report(), on(3));
+  run();
+  ev = events(*a);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(std::get<ReceivedPacket>(ev[0]).ifname, "dn0-new");
+}
+
+TEST_F(ReceiverTest, InstanceGoneAndMailboxFullAreCounted) {
+  auto tiny = std::make_shared<InstanceMailbox>(1);
+  const int fd = add_mroute({Family::V4, 10}, tiny);
+  kernel.inject(fd, igmpmsg_nocache(0), on(0));
+  kernel.inject(fd, igmpmsg_nocache(1), on(0));
+  run();
+  EXPECT_EQ(drops(DropReason::MailboxFull), 1u);
+  tiny.reset();
+  kernel.inject(fd, igmpmsg_nocache(0), on(0));
+  run();
+  EXPECT_EQ(drops(DropReason::InstanceGone), 1u);
+}
+
+TEST_F(ReceiverTest, SecondRegistrationOfIfindexIsCountedAndWins) {
+  const int fd_b = add_mroute({Family::V4, 11}, b);
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", b});
+  EXPECT_EQ(receiver.counters().registration_conflicts, 1u);
+  kernel.inject(fd_b, igmpv2_report(), on(3));
+  run();
+  EXPECT_EQ(events(*b).size(), 1u);
+}
+
+}  // namespace
+}  // namespace mcproxy::receiver
