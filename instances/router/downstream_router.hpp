@@ -10,7 +10,9 @@
 #include "modules/common/address.hpp"
 #include "modules/common/clock.hpp"
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,6 +41,11 @@ struct DownstreamOptions {
 class DownstreamRouter {
  public:
   DownstreamRouter(std::string interface, DownstreamOptions options);
+  ~DownstreamRouter();
+  DownstreamRouter(const DownstreamRouter& other);
+  DownstreamRouter& operator=(const DownstreamRouter& other);
+  DownstreamRouter(DownstreamRouter&&) noexcept;
+  DownstreamRouter& operator=(DownstreamRouter&&) noexcept;
 
   const std::string& interface() const;
 
@@ -54,7 +61,8 @@ class DownstreamRouter {
   // A received IGMP/MLD packet on this interface (already decoded). Packets
   // the rules reject (wrong destination, TTL/hop limit, source) are counted.
   void handle(const codec::Packet& packet, TimePoint now, Effects& out);
-  // Runs every timer that is due at `now`.
+  // Runs every timer that is due at `now`, in deadline order (ties in the
+  // order the timers were set). handle() runs due timers first, too.
   void on_timer(TimePoint now, Effects& out);
   std::optional<TimePoint> next_deadline() const;
 
@@ -79,9 +87,12 @@ class DownstreamRouter {
   };
   const Counters& counters() const;
 
+  // The remaining Last Member Query retransmissions of a group (tests, status).
+  unsigned pending_group_queries(const Address& group) const;
+
  private:
-  struct Impl;  // the implementer chooses the representation
-  // (declare the real members here; this header's public API is the contract)
+  struct Impl;  // instances/router/downstream_router.cpp
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace mcproxy::instances

@@ -1,0 +1,442 @@
+// DownstreamRouter: composes querier, per-group state, specific queries,
+// compatibility and host tracking; validates and dispatches received packets,
+// runs timers, and keeps the counters.
+#include "instances/router/downstream_router.hpp"
+
+#include "instances/router/compatibility.hpp"
+#include "instances/router/group_state.hpp"
+#include "instances/router/host_tracking.hpp"
+#include "instances/router/packets.hpp"
+#include "instances/router/querier.hpp"
+#include "instances/router/specific_queries.hpp"
+#include "instances/router/timer_queue.hpp"
+
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace mcproxy::instances {
+
+namespace {
+
+using codec::RecordType;
+
+struct GroupEntry {
+  explicit GroupEntry(const Address& group) : state(group), hosts(group) {}
+  GroupState state;
+  SpecificQueries queries;
+  HostTracker hosts;
+};
+
+// Records that can make a group wanted that was not (for max_groups).
+bool creates_interest(RecordType type, const SourceSet& sources) {
+  return type == RecordType::ModeIsExclude || type == RecordType::ChangeToExcludeMode ||
+         (type != RecordType::BlockOldSources && !sources.empty());
+}
+
+}  // namespace
+
+struct DownstreamRouter::Impl {
+  Impl(std::string ifname, DownstreamOptions opts)
+      : interface(std::move(ifname)),
+        options(std::move(opts)),
+        family(config::family_of(options.protocol)),
+        querier(options.timers) {}
+
+  std::string interface;
+  DownstreamOptions options;
+  Family family;
+  Querier querier;
+  TimerQueue queue;
+  std::map<Address, GroupEntry> groups;
+  Counters counters;
+
+  Context context(TimePoint now) { return Context{now, querier.effective_timers(), queue}; }
+  CompatibilityMode configured_level() const { return level_of(options.protocol); }
+  codec::Version query_version() const { return to_version(configured_level(), family); }
+
+  void drop(const std::string& reason) { ++counters.dropped[reason]; }
+
+  std::optional<Membership> membership_of(const Address& group) const {
+    const auto it = groups.find(group);
+    if (it == groups.end() || !it->second.state.has_interest()) return std::nullopt;
+    return it->second.state.membership();
+  }
+
+  // Deletes a group record that forwards nothing and has no queries left
+  // (RFC 3376 §6.5, §6.2.3), with all its timers (compatibility, hosts).
+  void collect_garbage(const Address& group) {
+    const auto it = groups.find(group);
+    if (it == groups.end()) return;
+    if (it->second.state.has_interest() || it->second.queries.pending()) return;
+    queue.cancel_group(group);
+    groups.erase(it);
+  }
+
+  // --- Sending ---------------------------------------------------------------
+
+  void send(codec::Packet packet, const std::string& counter, Effects& out) {
+    ++counters.sent[version_name(query_version()) + "-" + counter];
+    out.packets.push_back({interface, std::move(packet)});
+  }
+
+  void send_general_query(Effects& out) {
+    const auto& own = querier.own_address();
+    if (!own) return;
+    // The querier's own values: adopted ones end when we become querier.
+    const config::Timers timers = querier.effective_timers();
+    QueryParameters p;
+    p.version = query_version();
+    p.source = *own;
+    p.group = unspecified(family);
+    p.max_response_time = timers.query_response_interval;
+    p.robustness = timers.robustness;
+    p.query_interval = timers.query_interval;
+    send(make_query(p), "general-query", out);
+  }
+
+  void carry_out(const QuerierActions& actions, Effects& out) {
+    if (actions.stopped_querying) stop_specific_queries();
+    if (actions.send_general_query) send_general_query(out);
+  }
+
+  // §6.6.2: a router that ceases to be the querier sends no more queries.
+  void stop_specific_queries() {
+    for (auto it = groups.begin(); it != groups.end();) {
+      it->second.queries.clear();
+      queue.cancel({TimerKind::QueryRetransmission, it->first, Address{}});
+      const Address group = it->first;
+      ++it;
+      collect_garbage(group);
+    }
+  }
+
+  // One transmission of the pending specific queries of a group, and the next
+  // one [Last Member Query Interval] later (RFC 3376 §6.6.3).
+  void transmit_specific_queries(GroupEntry& entry, const Context& ctx, Effects& out) {
+    const Address& group = entry.state.group();
+    const TimerKey key{TimerKind::QueryRetransmission, group, Address{}};
+    const auto& own = querier.own_address();
+    if (querier.state() != QuerierState::Querier || !own) {
+      entry.queries.clear();
+      queue.cancel(key);
+      return;
+    }
+    for (auto& q : entry.queries.transmit(entry.state, ctx)) {
+      QueryParameters p;
+      p.version = query_version();
+      p.source = *own;
+      p.group = group;
+      p.max_response_time = ctx.timers.last_member_query_interval;
+      p.suppress_router_side_processing = q.suppress_router_side_processing;
+      p.robustness = ctx.timers.robustness;
+      p.query_interval = ctx.timers.query_interval;
+      const bool with_sources = !q.sources.empty();
+      p.sources = std::move(q.sources);
+      send(make_query(p), with_sources ? "group-source-query" : "group-query", out);
+    }
+    if (entry.queries.pending()) {
+      queue.schedule(key, ctx.now + ctx.timers.last_member_query_interval);
+    } else {
+      queue.cancel(key);
+    }
+  }
+
+  // The "Send Q(G)" / "Send Q(G,A)" actions of a table row (§6.6.3), and quick
+  // leave: what explicit tracking shows nobody wants goes at once, what some
+  // tracked host still wants is not queried at all (doc/protocol.md).
+  void carry_out(GroupEntry& entry, TableActions actions, Context& ctx, Effects& out) {
+    if (configured_level() < CompatibilityMode::V3) actions.query_sources.clear();  // no Q(G,A) in v1/v2
+    if (configured_level() == CompatibilityMode::V1) actions.query_group = false;   // no Q(G) in IGMPv1
+    const bool quick = options.quick_leave;
+    if (quick) {
+      if (actions.query_group && entry.hosts.anyone_in_exclude()) actions.query_group = false;
+      for (auto it = actions.query_sources.begin(); it != actions.query_sources.end();) {
+        it = entry.hosts.anyone_wants_source(*it) ? actions.query_sources.erase(it) : std::next(it);
+      }
+    }
+    if (querier.state() == QuerierState::Querier && (actions.query_group || !actions.query_sources.empty())) {
+      if (actions.query_group) entry.queries.add_group_query(entry.state, ctx);
+      if (!actions.query_sources.empty()) entry.queries.add_source_queries(actions.query_sources, entry.state, ctx);
+      transmit_specific_queries(entry, ctx, out);
+    }
+    if (quick) {
+      if (actions.query_group) entry.state.expire_group_timer_now(ctx);
+      for (const auto& s : actions.query_sources) entry.state.expire_source_timer_now(s, ctx);
+    }
+  }
+
+  // --- Reports -----------------------------------------------------------------
+
+  // One group record from `host`, after the packet checks: compatibility
+  // translation (§7.3.2), limits, host tracking, the §6.4 table, the queries.
+  void process_record(const Address& host, const Address& group, RecordType type, const SourceSet& sources,
+                      std::optional<CompatibilityMode> older_version, Context& ctx, Effects& out) {
+    if (!group.is_multicast() || family_of(group) != family) return drop("bad-group");
+    if (is_link_local_group(group)) return drop("link-local-group");
+
+    auto it = groups.find(group);
+    const bool had_interest = it != groups.end() && it->second.state.has_interest();
+    if (!had_interest && options.max_groups && creates_interest(type, sources)) {
+      std::size_t wanted = 0;
+      for (const auto& [g, e] : groups) wanted += e.state.has_interest() ? 1 : 0;
+      if (wanted >= *options.max_groups) return drop("max-groups");
+    }
+    if (it == groups.end()) it = groups.emplace(group, GroupEntry(group)).first;
+    GroupEntry& entry = it->second;
+    if (older_version) note_older_host(group, *older_version, ctx);
+
+    const CompatibilityMode mode = group_compatibility_mode(group, queue, configured_level());
+    const auto record = translate(mode, type, sources);
+    if (!record) {
+      drop("ignored-in-" + version_name(to_version(mode, family)) + "-mode");
+      return collect_garbage(group);
+    }
+    if (options.max_sources && entry.state.source_count_after(record->type, record->sources) > *options.max_sources) {
+      drop("max-sources");
+      return collect_garbage(group);
+    }
+
+    const auto before = membership_of(group);
+    entry.hosts.on_record(host, record->type, record->sources, ctx);
+    carry_out(entry, entry.state.on_record(record->type, record->sources, ctx), ctx, out);
+    if (membership_of(group) != before) out.changed_groups.insert(group);
+    collect_garbage(group);
+  }
+
+  // Checks every received message must pass (RFC 3376 §4, §9; RFC 3810 §5,
+  // §7.4, §7.6): family, TTL / Hop Limit 1, MLD from a link-local source with
+  // Router Alert, never from ourselves. Returns the drop reason, if any.
+  std::optional<std::string> envelope_error(const codec::Packet& p, codec::Version v) const {
+    if (codec::family_of(v) != family || family_of(p.source) != family || family_of(p.destination) != family) {
+      return "wrong-family";
+    }
+    if (querier.own_address() && p.source == *querier.own_address()) return "own-packet";
+    if (p.ttl != 1) return "bad-ttl";
+    if (family == Family::V6) {
+      if (!is_link_local_unicast(p.source)) return "source-not-link-local";
+      if (!p.router_alert) return "no-router-alert";
+    } else if (p.source.is_multicast() || p.source.to_v4() == AddressV4::broadcast()) {
+      return "bad-source";
+    }
+    return std::nullopt;
+  }
+
+  bool to_us(const Address& destination) const {
+    return querier.own_address() && destination == *querier.own_address();
+  }
+
+  void handle_v3_report(const codec::Packet& p, const codec::V3Report& r, Context& ctx, Effects& out) {
+    if (auto error = envelope_error(p, r.version)) return drop(*error);
+    if (configured_level() < CompatibilityMode::V3) return drop("version-not-enabled");
+    // RFC 3376 §4.2.14 / RFC 3810 §5.2.14: to 224.0.0.22 / ff02::16; we also
+    // take one sent to us, or to the group when all records are about it.
+    bool to_group = !r.records.empty();
+    for (const auto& rec : r.records) to_group = to_group && rec.group == p.destination;
+    if (p.destination != v3_reports(family) && !to_us(p.destination) && !to_group) return drop("bad-destination");
+    for (const auto& rec : r.records) {
+      process_record(p.source, rec.group, rec.type, to_source_set(rec.sources), std::nullopt, ctx, out);
+    }
+  }
+
+  // RFC 3376 §7.3.2 / RFC 3810 §8.3.2: an IGMPv1/v2 or MLDv1 report is IS_EX({}).
+  void handle_report(const codec::Packet& p, const codec::MembershipReport& r, Context& ctx, Effects& out) {
+    // Taken whatever the configured version: §7.3.2 IGMPv1 mode translates
+    // IGMPv2 reports as well.
+    if (auto error = envelope_error(p, r.version)) return drop(*error);
+    // Sent to the group (RFC 2236 §3); RFC 3376 §4.2.14: also any of our addresses.
+    if (p.destination != r.group && !to_us(p.destination)) return drop("bad-destination");
+    process_record(p.source, r.group, RecordType::ModeIsExclude, {}, level_of(r.version), ctx, out);
+  }
+
+  // RFC 3376 §7.3.2 / RFC 3810 §8.3.2: a Leave / Done is TO_IN({}).
+  void handle_leave(const codec::Packet& p, const codec::LeaveGroup& l, Context& ctx, Effects& out) {
+    // In IGMPv1 mode (configured or compatibility) translate() ignores it (§7.3.2).
+    if (auto error = envelope_error(p, l.version)) return drop(*error);
+    // To all-routers (RFC 2236 §3, RFC 2710 §3.7); some hosts use the group.
+    if (p.destination != all_routers(family) && p.destination != l.group && !to_us(p.destination)) {
+      return drop("bad-destination");
+    }
+    process_record(p.source, l.group, RecordType::ChangeToIncludeMode, {}, std::nullopt, ctx, out);
+  }
+
+  // --- Queries -------------------------------------------------------------------
+
+  void handle_query(const codec::Packet& p, const codec::Query& q, Context& ctx, Effects& out) {
+    if (auto error = envelope_error(p, q.version)) return drop(*error);
+    if (family == Family::V4 && p.source.is_unspecified()) return drop("bad-source");  // cannot take part in the election
+    const bool general = q.group.is_unspecified();
+    if (general) {
+      if (p.destination != all_systems(family)) return drop("bad-destination");
+    } else {
+      if (!q.group.is_multicast() || family_of(q.group) != family) return drop("bad-group");
+      if (p.destination != q.group && p.destination != all_systems(family)) return drop("bad-destination");
+    }
+    // RFC 3376 §7.3.1: a router not configured for an older version SHOULD
+    // warn (rate-limited) when it hears an older version query; counted here.
+    if (level_of(q.version) < configured_level()) ++counters.received["older-version-query"];
+
+    // Election: RFC 9776 §6.6.2 counts General Queries; RFC 3810 §7.6.2 any query.
+    if (general || family == Family::V6) {
+      carry_out(querier.on_query(p.source, q, ctx), out);
+      ctx.timers = querier.effective_timers();
+    }
+    // §6.6.1: a query with the S flag clear lowers the timers it asks about to LMQT.
+    if (general || q.suppress_router_side_processing) return;
+    const auto it = groups.find(q.group);
+    if (it == groups.end()) return;
+    if (q.sources.empty()) {
+      it->second.state.lower_group_timer(ctx);
+    } else {
+      for (const auto& s : q.sources) it->second.state.lower_source_timer(s, ctx);
+    }
+  }
+
+  // --- Timers --------------------------------------------------------------------
+
+  void run_due(TimePoint now, Effects& out) {
+    while (auto due = queue.pop_due(now)) {
+      Context ctx = context(due->second);
+      dispatch(due->first, ctx, out);
+    }
+  }
+
+  void dispatch(const TimerKey& key, Context& ctx, Effects& out) {
+    switch (key.kind) {
+      case TimerKind::GeneralQuery:
+        return carry_out(querier.on_general_query_timer(ctx), out);
+      case TimerKind::OtherQuerierPresent:
+        return carry_out(querier.on_other_querier_present_timer(ctx), out);
+      default:
+        break;
+    }
+    const auto it = groups.find(key.group);
+    if (it == groups.end()) return;
+    GroupEntry& entry = it->second;
+    const auto before = membership_of(key.group);
+    switch (key.kind) {
+      case TimerKind::GroupTimer: entry.state.on_group_timer(ctx); break;
+      case TimerKind::SourceTimer: entry.state.on_source_timer(key.item, ctx); break;
+      case TimerKind::QueryRetransmission: transmit_specific_queries(entry, ctx, out); break;
+      case TimerKind::HostInterest: entry.hosts.on_expiry(key.item); break;
+      default: break;  // Host Present timers: the compatibility mode follows from the queue
+    }
+    if (membership_of(key.group) != before) out.changed_groups.insert(key.group);
+    collect_garbage(key.group);
+  }
+};
+
+// --- Public API ----------------------------------------------------------------------
+
+DownstreamRouter::DownstreamRouter(std::string interface, DownstreamOptions options)
+    : impl_(std::make_unique<Impl>(std::move(interface), std::move(options))) {}
+DownstreamRouter::~DownstreamRouter() = default;
+DownstreamRouter::DownstreamRouter(const DownstreamRouter& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
+DownstreamRouter& DownstreamRouter::operator=(const DownstreamRouter& other) {
+  if (this != &other) impl_ = std::make_unique<Impl>(*other.impl_);
+  return *this;
+}
+DownstreamRouter::DownstreamRouter(DownstreamRouter&&) noexcept = default;
+DownstreamRouter& DownstreamRouter::operator=(DownstreamRouter&&) noexcept = default;
+
+const std::string& DownstreamRouter::interface() const { return impl_->interface; }
+
+void DownstreamRouter::set_address(const Address& own, TimePoint now, Effects& out) {
+  impl_->run_due(now, out);
+  if (family_of(own) != impl_->family) return impl_->drop("own-address-wrong-family");
+  Context ctx = impl_->context(now);
+  impl_->carry_out(impl_->querier.set_address(own, ctx), out);
+}
+
+void DownstreamRouter::start(TimePoint now, Effects& out) {
+  impl_->run_due(now, out);
+  Context ctx = impl_->context(now);
+  impl_->carry_out(impl_->querier.start(ctx), out);
+}
+
+void DownstreamRouter::reconfigure(const DownstreamOptions& options, TimePoint now, Effects& out) {
+  impl_->run_due(now, out);
+  if (config::family_of(options.protocol) != impl_->family) {
+    // Another address family is another protocol: nothing carries over.
+    for (const auto& [group, membership] : memberships()) out.changed_groups.insert(group);
+    const auto own = impl_->querier.own_address();
+    const bool started = impl_->querier.started();
+    impl_ = std::make_unique<Impl>(impl_->interface, options);
+    if (own && family_of(*own) == impl_->family) set_address(*own, now, out);
+    if (started) start(now, out);
+    return;
+  }
+  impl_->options = options;
+  Context ctx = impl_->context(now);
+  impl_->querier.reconfigure(options.timers, ctx);
+}
+
+void DownstreamRouter::handle(const codec::Packet& packet, TimePoint now, Effects& out) {
+  impl_->run_due(now, out);
+  Context ctx = impl_->context(now);
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        const std::string v = version_name(m.version);
+        if constexpr (std::is_same_v<T, codec::Query>) {
+          ++impl_->counters.received[v + "-query"];
+          impl_->handle_query(packet, m, ctx, out);
+        } else if constexpr (std::is_same_v<T, codec::MembershipReport>) {
+          ++impl_->counters.received[v + "-report"];
+          impl_->handle_report(packet, m, ctx, out);
+        } else if constexpr (std::is_same_v<T, codec::LeaveGroup>) {
+          ++impl_->counters.received[v + (m.version == codec::Version::MLDv1 ? "-done" : "-leave")];
+          impl_->handle_leave(packet, m, ctx, out);
+        } else {
+          ++impl_->counters.received[v + "-report"];
+          impl_->handle_v3_report(packet, m, ctx, out);
+        }
+      },
+      packet.message);
+}
+
+void DownstreamRouter::on_timer(TimePoint now, Effects& out) { impl_->run_due(now, out); }
+
+std::optional<TimePoint> DownstreamRouter::next_deadline() const { return impl_->queue.next_deadline(); }
+
+std::map<Address, Membership> DownstreamRouter::memberships() const {
+  std::map<Address, Membership> out;
+  for (const auto& [group, entry] : impl_->groups) {
+    if (entry.state.has_interest()) out.emplace(group, entry.state.membership());
+  }
+  return out;
+}
+
+std::optional<Membership> DownstreamRouter::membership(const Address& group) const {
+  return impl_->membership_of(group);
+}
+
+bool DownstreamRouter::wants(const Address& group, const Address& source) const {
+  const auto it = impl_->groups.find(group);
+  return it != impl_->groups.end() && it->second.state.wants(source);
+}
+
+bool DownstreamRouter::is_querier() const { return impl_->querier.state() == QuerierState::Querier; }
+
+std::optional<Address> DownstreamRouter::querier_address() const {
+  return impl_->querier.querier_address(impl_->queue);
+}
+
+codec::Version DownstreamRouter::compatibility_mode(const Address& group) const {
+  return to_version(group_compatibility_mode(group, impl_->queue, impl_->configured_level()), impl_->family);
+}
+
+std::set<Address> DownstreamRouter::hosts(const Address& group) const {
+  const auto it = impl_->groups.find(group);
+  if (it == impl_->groups.end()) return {};
+  return it->second.hosts.hosts();
+}
+
+const DownstreamRouter::Counters& DownstreamRouter::counters() const { return impl_->counters; }
+
+unsigned DownstreamRouter::pending_group_queries(const Address& group) const {
+  const auto it = impl_->groups.find(group);
+  return it == impl_->groups.end() ? 0 : it->second.queries.group_retransmissions();
+}
+
+}  // namespace mcproxy::instances

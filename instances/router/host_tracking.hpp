@@ -1,0 +1,47 @@
+// Explicit host tracking for one group: which host (report source) asked for
+// what, so quick leave can act the moment the last interested host is gone.
+#pragma once
+
+#include "instances/router/downstream_router.hpp"
+#include "instances/router/router_context.hpp"
+#include "instances/router/source_set.hpp"
+#include "modules/codec/message.hpp"
+
+#include <map>
+#include <set>
+
+namespace mcproxy::instances {
+
+// A host's own reception state for the group, as its records tell it
+// (RFC 3376 §3.2 interface state: INCLUDE or EXCLUDE and a source list).
+struct HostInterest {
+  FilterMode mode = FilterMode::Include;
+  SourceSet sources;
+  bool operator==(const HostInterest&) const = default;
+};
+
+class HostTracker {
+ public:
+  explicit HostTracker(Address group) : group_(std::move(group)) {}
+
+  // Applies one (already compatibility-translated) record from `host` and
+  // refreshes the host's expiry to GMI. A host left in INCLUDE {} is forgotten.
+  void on_record(const Address& host, codec::RecordType type, const SourceSet& sources, Context& ctx);
+  // The host's interest timer expired.
+  void on_expiry(const Address& host);
+
+  std::set<Address> hosts() const;
+  const std::map<Address, HostInterest>& interests() const { return hosts_; }
+  // Some tracked host wants the group in EXCLUDE mode (what Q(G) asks about).
+  bool anyone_in_exclude() const;
+  // Some tracked host wants traffic from `source` (what Q(G,A) asks about).
+  bool anyone_wants_source(const Address& source) const;
+
+ private:
+  void forget(const Address& host, Context& ctx);
+
+  Address group_;
+  std::map<Address, HostInterest> hosts_;
+};
+
+}  // namespace mcproxy::instances

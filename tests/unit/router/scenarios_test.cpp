@@ -1,0 +1,144 @@
+// Scenarios across time with the fake clock: joins, leaves, refreshes by
+// general queries, timer ordering, reconfiguration.
+#include "router_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mcproxy::instances::test {
+namespace {
+
+using codec::RecordType;
+using codec::Version;
+
+// Two hosts join, one leaves, the other answers the group-specific query: the
+// group is forwarded throughout (RFC 3376 §6.4.2: "the suggestion to the
+// routing protocol to forward the group stands without any interruption").
+TEST(Scenario, TwoHostsJoin_OneLeaves_OtherStays_NoForwardingGap) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  h.receive(v3_report("192.0.2.21", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  h.advance(60s);
+  h.clear();
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToIncludeMode, "239.1.1.1")}));
+  ASSERT_EQ(h.queries().size(), 1u);
+  for (int step = 0; step < 20; ++step) {
+    h.advance(100ms);
+    EXPECT_TRUE(h.forwarding("239.1.1.1"));
+    if (step == 7) h.receive(v3_report("192.0.2.21", {record(RecordType::ModeIsExclude, "239.1.1.1")}));
+  }
+  EXPECT_FALSE(h.changed("239.1.1.1"));
+  EXPECT_EQ(h.router.hosts(ip("239.1.1.1")), std::set<Address>{ip("192.0.2.21")});
+}
+
+// Membership kept alive by answers to General Queries, lost GMI after the last.
+TEST(Scenario, RefreshedByGeneralQueryAnswers_ThenExpiresAfterGmi) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  for (int i = 0; i < 5; ++i) {
+    h.advance(125s);
+    h.receive(v3_report("192.0.2.20", {record(RecordType::ModeIsExclude, "239.1.1.1")}));
+  }
+  h.clear();
+  h.advance(259s);
+  EXPECT_TRUE(h.forwarding("239.1.1.1"));
+  h.advance(1s);
+  EXPECT_FALSE(h.forwarding("239.1.1.1"));
+  EXPECT_TRUE(h.changed("239.1.1.1"));
+}
+
+// SSM: INCLUDE source lists from two hosts; one source times out (§6.3).
+TEST(Scenario, SourceTimersExpireIndividually) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::AllowNewSources, "232.1.1.1", {"198.51.100.1"})}));
+  h.advance(100s);
+  h.receive(v3_report("192.0.2.21", {record(RecordType::AllowNewSources, "232.1.1.1", {"198.51.100.2"})}));
+  h.advance(160s);
+  EXPECT_FALSE(h.forwarding("232.1.1.1", "198.51.100.1"));
+  EXPECT_TRUE(h.forwarding("232.1.1.1", "198.51.100.2"));
+  EXPECT_EQ(h.router.membership(ip("232.1.1.1")), (Membership{FilterMode::Include, sources({"198.51.100.2"})}));
+  h.advance(100s);
+  EXPECT_FALSE(h.router.membership(ip("232.1.1.1")));
+}
+
+// EXCLUDE with requested sources switches back to INCLUDE when the EXCLUDE
+// host goes silent (§6.5), without interrupting the INCLUDE host's source.
+TEST(Scenario, Rfc3376_6_5_ExcludeHostSilent_SwitchBackToInclude) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::AllowNewSources, "239.1.1.1", {"198.51.100.1"})}));
+  h.receive(v3_report("192.0.2.21", {record(RecordType::ChangeToExcludeMode, "239.1.1.1", {"198.51.100.2"})}));
+  EXPECT_FALSE(h.forwarding("239.1.1.1", "198.51.100.2"));
+  EXPECT_TRUE(h.forwarding("239.1.1.1", "198.51.100.3"));
+  h.advance(200s);
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ModeIsInclude, "239.1.1.1", {"198.51.100.1"})}));
+  h.advance(60s);  // group timer (set at 0) expires at 260 s
+  EXPECT_EQ(h.router.membership(ip("239.1.1.1")), (Membership{FilterMode::Include, sources({"198.51.100.1"})}));
+  EXPECT_TRUE(h.changed("239.1.1.1"));
+}
+
+// on_timer runs what is due in deadline order, as if called at each deadline:
+// calling it late gives the same state and the same packets.
+TEST(Scenario, LateOnTimerEqualsPunctual) {
+  Harness punctual;
+  Harness late;
+  for (Harness* h : {&punctual, &late}) {
+    h->receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+    h->receive(v3_report("192.0.2.20", {record(RecordType::ChangeToIncludeMode, "239.1.1.1")}));
+  }
+  for (int i = 0; i < 600; ++i) punctual.advance(500ms);
+  late.advance(300s);
+  EXPECT_EQ(punctual.packets(), late.packets());
+  EXPECT_EQ(punctual.out.changed_groups, late.out.changed_groups);
+  EXPECT_EQ(punctual.router.next_deadline(), late.router.next_deadline());
+}
+
+// handle() first runs the timers that are due.
+TEST(Scenario, HandleRunsDueTimersFirst) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  h.now += 261s;  // no on_timer call
+  h.receive(v3_report("192.0.2.20", {record(RecordType::BlockOldSources, "239.1.1.1", {"198.51.100.1"})}));
+  EXPECT_FALSE(h.forwarding("239.1.1.1"));  // expired at 260 s; the BLOCK then does nothing (INCLUDE {})
+  EXPECT_TRUE(h.changed("239.1.1.1"));
+}
+
+// Reconfiguring to the other family starts afresh.
+TEST(Scenario, ReconfigureToOtherFamilyResets) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  h.clear();
+  h.router.reconfigure(options(config::Protocol::MLDv2), h.now, h.out);
+  EXPECT_TRUE(h.changed("239.1.1.1"));
+  EXPECT_TRUE(h.router.memberships().empty());
+  EXPECT_FALSE(h.router.is_querier());  // the IPv4 address does not carry over
+  h.router.set_address(ip("fe80::10"), h.now, h.out);
+  EXPECT_TRUE(h.router.is_querier());
+  ASSERT_EQ(h.queries().size(), 1u);
+  EXPECT_EQ(h.queries()[0].version, Version::MLDv2);
+}
+
+// Same family: state is kept, new options apply (quick leave switched on).
+TEST(Scenario, ReconfigureKeepsState) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  h.router.reconfigure(options(config::Protocol::IGMPv3, true), h.now, h.out);
+  EXPECT_TRUE(h.forwarding("239.1.1.1"));
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToIncludeMode, "239.1.1.1")}));
+  EXPECT_FALSE(h.forwarding("239.1.1.1"));
+}
+
+TEST(Scenario, CopyAndMove) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  DownstreamRouter copy = h.router;
+  DownstreamRouter moved = std::move(copy);
+  EXPECT_EQ(moved.interface(), "eth1");
+  EXPECT_EQ(moved.memberships(), h.router.memberships());
+  DownstreamRouter other("eth9", options());
+  other = moved;
+  EXPECT_TRUE(other.membership(ip("239.1.1.1")));
+  other = std::move(moved);
+  EXPECT_EQ(other.interface(), "eth1");
+}
+
+}  // namespace
+}  // namespace mcproxy::instances::test
