@@ -72,6 +72,19 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrderEvenWhenRepliesComeBackwar
   }
 }
 
+// `echo '{"cmd":"reload"}' | socat - UNIX-CONNECT:...`: the last line may lack
+// its newline, and the client shuts its sending side before reading.
+TEST_F(ServerTest, HalfClosedClientStillGetsItsAnswers) {
+  FakeHandler handler;
+  auto server = start(options(), handler);
+  LineClient client(server->path());
+  client.send("{\"cmd\":\"reload\"}\n{\"cmd\":\"metrics\"}");
+  client.shutdown_write();
+  EXPECT_EQ(client.read_line(), "{\"ok\":true,\"cmd\":\"reload\"}");
+  EXPECT_EQ(client.read_line(), "{\"ok\":true,\"cmd\":\"metrics\"}");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
 TEST_F(ServerTest, GarbageLineGetsAnErrorAndTheConnectionGoesOn) {
   FakeHandler handler;
   auto server = start(options(), handler);

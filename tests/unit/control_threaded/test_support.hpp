@@ -144,6 +144,7 @@ class LineClient {
   }
 
   void close() { fd_.reset(); }
+  void shutdown_write() { ::shutdown(fd_.get(), SHUT_WR); }
 
  private:
   UniqueFd fd_;
