@@ -248,7 +248,7 @@ void Routing::get_counters(const GetCounters& m) {
   post_to(t.owner, std::move(reply));
 }
 
-void Routing::destroy_table(const TableId& id) {
+void Routing::destroy_table(const TableId id) {  // by value: callers pass keys of tables_
   auto it = tables_.find(id);
   if (it == tables_.end()) return;
   Table& t = it->second;

@@ -77,7 +77,7 @@ class Routing {
 
  private:
   void create_table(CreateTable& m);
-  void destroy_table(const TableId& id);
+  void destroy_table(TableId id);
   void add_vif(AddVif& m);
   void del_vif(const DelVif& m);
   void set_mfc(SetMfc& m);
