@@ -246,7 +246,7 @@ TEST_P(KernelFamily, NoCacheUpcallOnMulticastData) {
 INSTANTIATE_TEST_SUITE_P(Families, KernelFamily,
                          ::testing::Values(FamilyCase{Family::V4, "ip", "10.99.0.2", "239.1.2.3", 100},
                                            FamilyCase{Family::V6, "ip -6", "2001:db8:99::2", "ff3e::1234", 100}),
-                         [](const auto& info) { return info.param.family == Family::V4 ? "IPv4" : "IPv6"; });
+                         [](const auto& param_info) { return param_info.param.family == Family::V4 ? "IPv4" : "IPv6"; });
 
 // RFC 3376 §4 / RFC 3810 §5 envelopes as they leave the Sender's sockets:
 // IPv4 TTL 1 with Router Alert, IPv6 hop limit 1 from a link-local source with
@@ -321,7 +321,7 @@ TEST(KernelLinks, LinkMonitorReportsNewAndDeletedInterface) {
   LinuxKernel k;
   auto monitor = k.open_link_monitor();
   ASSERT_TRUE(monitor);
-  ASSERT_EQ(run("ip link add tst0 type dummy").status, 0);
+  ASSERT_EQ(run("ip link add tst0 type veth peer name tst1").status, 0);
   ASSERT_EQ(run("ip addr add 10.77.0.1/24 dev tst0").status, 0);
   ASSERT_EQ(run("ip link del tst0").status, 0);
   std::vector<LinkEvent> seen;
