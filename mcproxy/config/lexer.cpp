@@ -10,6 +10,9 @@ bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+// Binary garbage would otherwise produce a message per run of bad bytes.
+constexpr std::size_t kMaxLexDiagnostics = 50;
+
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
 }  // namespace
@@ -131,7 +134,7 @@ LexResult lex(std::string_view text, const std::string& file_name) {
       in_bad_run = false;
       continue;
     }
-    if (!in_bad_run) {
+    if (!in_bad_run && result.diagnostics.size() < kMaxLexDiagnostics) {
       std::string shown;
       const auto byte = static_cast<unsigned char>(c);
       if (byte >= 0x20 && byte < 0x7f) {

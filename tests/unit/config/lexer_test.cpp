@@ -83,3 +83,17 @@ TEST(Lexer, UnterminatedAndEmptyQuotes) {
 
 }  // namespace
 }  // namespace mcproxy::config
+
+namespace mcproxy::config {
+namespace {
+
+TEST(Lexer, BinaryGarbageGivesABoundedNumberOfDiagnostics) {
+  std::string garbage;
+  for (int i = 0; i < 10'000; ++i) garbage += (i % 2) ? "\x01" : " ";
+  const auto r = lex(garbage, "f");
+  EXPECT_EQ(r.diagnostics.size(), 50u);
+  EXPECT_EQ(r.tokens.size(), 1u);
+}
+
+}  // namespace
+}  // namespace mcproxy::config
