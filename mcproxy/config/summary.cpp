@@ -3,14 +3,44 @@
 
 #include "mcproxy/config/checker.hpp"
 
+#include <optional>
 #include <sstream>
+#include <vector>
 
 namespace mcproxy::config {
 namespace {
 
+// The bits of an address, most significant first.
+std::vector<bool> bits_of(const Address& a) {
+  std::vector<bool> bits;
+  auto push = [&](unsigned char byte) {
+    for (int i = 7; i >= 0; --i) bits.push_back(((byte >> i) & 1) != 0);
+  };
+  if (a.is_v4()) {
+    for (auto b : a.to_v4().to_bytes()) push(b);
+  } else {
+    for (auto b : a.to_v6().to_bytes()) push(b);
+  }
+  return bits;
+}
+
+// N if [first, last] is exactly the prefix first/N.
+std::optional<unsigned> prefix_length(const AddressRange& r) {
+  if (r.first.is_v4() != r.last.is_v4()) return std::nullopt;
+  const auto lo = bits_of(r.first);
+  const auto hi = bits_of(r.last);
+  std::size_t n = 0;
+  while (n < lo.size() && lo[n] == hi[n]) ++n;
+  for (std::size_t i = n; i < lo.size(); ++i) {
+    if (lo[i] || !hi[i]) return std::nullopt;
+  }
+  return static_cast<unsigned>(n);
+}
+
 std::string range_text(const AddressRange& r) {
   if (r == AddressRange::any(r.first.is_v4() ? Family::V4 : Family::V6)) return "*";
   if (r.first == r.last) return r.first.to_string();
+  if (auto n = prefix_length(r)) return r.first.to_string() + "/" + std::to_string(*n);
   return r.first.to_string() + " - " + r.last.to_string();
 }
 

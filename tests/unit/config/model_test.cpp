@@ -195,10 +195,17 @@ pinstance iptv upstream * in rulematching mutex 500;
            "up0 (priority 1)", "up1 (priority 2)", "lan0", "query-interval 60s, query-response-interval 10s, robustness 2",
            "query-interval 30s", "quick-leave on", "max-groups 10", "out whitelist table groups (2 rules)",
            "static (232.1.1.1 | 10.1.0.5) ==> lan0", "rule matching: upstream out all, upstream in mutex 500ms",
-           "table groups: 2 rules", "startup-query-interval 15s",
+           "table groups: 2 rules: (239.0.0.0/8 | *) (232.0.0.0/8 | *)", "startup-query-interval 15s",
        }) {
     EXPECT_NE(s.find(expected), std::string::npos) << "missing: " << expected << "\n" << s;
   }
+}
+
+TEST(Summary, RangesThatAreNotPrefixesAndIpv6) {
+  auto c = parsed("protocol MLDv2;\ntable t { (ff05::1 - ff05::ff | 2001:db8::/32) eth1(ff3e::1 | *) };\n"
+                  "pinstance a: u ==> d;");
+  const std::string s = summarize(c);
+  EXPECT_NE(s.find("(ff05::1 - ff05::ff | 2001:db8::/32) eth1(ff3e::1 | *)"), std::string::npos) << s;
 }
 
 TEST(Summary, ShowsDisabled) {
