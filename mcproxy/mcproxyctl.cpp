@@ -14,8 +14,9 @@
 
 int main(int argc, char** argv) {
   try {
-    TCLAP::CmdLine cmd(std::string("mcproxyctl: inspect and change a running mcproxy through its control socket. "
-                                   "Commands: ") +
+    TCLAP::CmdLine cmd(std::string("mcproxyctl: inspect and change a running mcproxy through its control socket "
+                                   "(doc/control-protocol.md). Quote '==>', '(', ')' and '|' in the shell.\n"
+                                   "Commands:\n") +
                            mcproxy::ctl::kCommandSynopsis,
                        ' ', mcproxy::kVersion);
     cmd.setExceptionHandling(false);
@@ -37,7 +38,10 @@ int main(int argc, char** argv) {
   } catch (const TCLAP::ExitException& e) {  // --help, --version
     return e.getExitStatus();
   } catch (const TCLAP::ArgException& e) {
-    std::cerr << "mcproxyctl: " << e.argId() << ": " << e.error() << "\ntry 'mcproxyctl --help'\n";
+    // Unlabeled arguments have a blank id: print only what is wrong then.
+    std::string id = e.argId();
+    if (id.find_first_not_of(' ') == std::string::npos) id.clear();
+    std::cerr << "mcproxyctl: " << (id.empty() ? "" : id + ": ") << e.error() << "\ntry 'mcproxyctl --help'\n";
     return EX_USAGE;
   }
 }
