@@ -207,7 +207,15 @@ class Parser {
     next();
     return true;
   }
-  bool expect_end_of_statement() { return expect(TokenKind::Semicolon, "';'"); }
+  // `;`, or the end of the text: mcproxy split its file at `;`, so a last
+  // statement without one was accepted, and a control-socket line needs none.
+  bool at_end_of_statement() const {
+    return peek().kind == TokenKind::Semicolon || peek().kind == TokenKind::End;
+  }
+  bool expect_end_of_statement() {
+    if (peek().kind == TokenKind::End) return true;
+    return expect(TokenKind::Semicolon, "';'");
+  }
 
   // A name: a quoted name, or a word with glued `.`, `-` and words (`eth0.100`).
   std::optional<Name> read_name(const std::string& what) {
@@ -460,12 +468,12 @@ class Parser {
       statement.downstreams.push_back(*name);
     }
     if (starts_statement_on_new_line()) return expected("';'");
-    if (peek().kind != TokenKind::Semicolon) return expected("a downstream interface name or ';'");
+    if (!at_end_of_statement()) return expected("a downstream interface name or ';'");
     if (statement.downstreams.empty()) {
       return error(peek().where, "instance '" + statement.name.text +
                                      "' needs at least one downstream interface after '==>'");
     }
-    next();
+    expect_end_of_statement();
     return statement;
   }
 
@@ -583,21 +591,21 @@ class Parser {
       statement.downstreams.push_back(*name);
     }
     if (starts_statement_on_new_line()) return expected("';'");
-    if (peek().kind != TokenKind::Semicolon) return expected("a downstream interface name or ';'");
+    if (!at_end_of_statement()) return expected("a downstream interface name or ';'");
     if (statement.downstreams.empty()) {
       return error(peek().where, "a static forwarding entry needs at least one downstream interface");
     }
-    next();
+    expect_end_of_statement();
     return statement;
   }
 
   // `OPTION VALUE... [OPTION VALUE...]... ;`
   bool parse_options(std::vector<Option>& options) {
-    if (peek().kind == TokenKind::Semicolon) {
+    if (at_end_of_statement()) {
       expected("an option");
       return false;
     }
-    while (peek().kind != TokenKind::Semicolon) {
+    while (!at_end_of_statement()) {
       const auto [name, span] = peek_hyphenated();
       const OptionSpec* spec = span == 0 ? nullptr : find_option(name);
       if (spec == nullptr) {
@@ -661,13 +669,8 @@ class Parser {
         }
       }
       options.push_back(std::move(option));
-      if (peek().kind == TokenKind::End) {
-        expected("';'");
-        return false;
-      }
     }
-    next();
-    return true;
+    return expect_end_of_statement();
   }
 
   // Whether an address (not the next option keyword) starts here.

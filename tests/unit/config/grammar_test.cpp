@@ -279,6 +279,14 @@ TEST(Grammar, SetIsASynonymOfPinstance) {
   EXPECT_EQ(c.instances[0].downstreams[0].timers.query_interval, Duration{30'000});
 }
 
+TEST(Grammar, LastStatementNeedsNoSemicolon) {
+  // mcproxy split its file at ';', so a missing last ';' was accepted.
+  auto c = parsed("pinstance a: u ==> d;\npinstance a query-interval 30s");
+  EXPECT_EQ(c.instances[0].timers.query_interval, Duration{30'000});
+  EXPECT_EQ(parsed("protocol MLDv1").protocol, Protocol::MLDv1);
+  EXPECT_EQ(parsed("pinstance a: u ==> d").instances.size(), 1u);
+}
+
 TEST(Grammar, EmptyStatementsAreIgnored) {
   EXPECT_EQ(parsed(";;pinstance a: u ==> d;;;").instances.size(), 1u);
   EXPECT_TRUE(parsed("").instances.empty());
