@@ -148,11 +148,26 @@ struct DownstreamRouter::Impl {
   void carry_out(GroupEntry& entry, TableActions actions, Context& ctx, Effects& out) {
     if (configured_level() < CompatibilityMode::V3) actions.query_sources.clear();  // no Q(G,A) in v1/v2
     if (configured_level() == CompatibilityMode::V1) actions.query_group = false;   // no Q(G) in IGMPv1
-    const bool quick = options.quick_leave;
-    if (quick) {
-      if (actions.query_group && entry.hosts.anyone_in_exclude()) actions.query_group = false;
+    // Quick leave sorts each queried item: a tracked host still wants it (no
+    // query), only an anonymous (0.0.0.0) reporter may want it (the RFC's
+    // Last Member Query processing), or nobody wants it (removed at once).
+    bool remove_group_now = false;
+    SourceSet remove_sources_now;
+    if (options.quick_leave) {
+      if (actions.query_group) {
+        if (entry.hosts.anyone_in_exclude()) {
+          actions.query_group = false;
+        } else {
+          remove_group_now = !entry.hosts.anonymous_in_exclude();
+        }
+      }
       for (auto it = actions.query_sources.begin(); it != actions.query_sources.end();) {
-        it = entry.hosts.anyone_wants_source(*it) ? actions.query_sources.erase(it) : std::next(it);
+        if (entry.hosts.anyone_wants_source(*it)) {
+          it = actions.query_sources.erase(it);
+          continue;
+        }
+        if (!entry.hosts.anonymous_wants_source(*it)) remove_sources_now.insert(*it);
+        ++it;
       }
     }
     if (querier.state() == QuerierState::Querier && (actions.query_group || !actions.query_sources.empty())) {
@@ -160,10 +175,8 @@ struct DownstreamRouter::Impl {
       if (!actions.query_sources.empty()) entry.queries.add_source_queries(actions.query_sources, entry.state, ctx);
       transmit_specific_queries(entry, ctx, out);
     }
-    if (quick) {
-      if (actions.query_group) entry.state.expire_group_timer_now(ctx);
-      for (const auto& s : actions.query_sources) entry.state.expire_source_timer_now(s, ctx);
-    }
+    if (remove_group_now) entry.state.expire_group_timer_now(ctx);
+    for (const auto& s : remove_sources_now) entry.state.expire_source_timer_now(s, ctx);
   }
 
   // --- Reports -----------------------------------------------------------------
@@ -266,11 +279,16 @@ struct DownstreamRouter::Impl {
     if (auto error = envelope_error(p, q.version)) return drop(*error);
     if (family == Family::V4 && p.source.is_unspecified()) return drop("bad-source");  // cannot take part in the election
     const bool general = q.group.is_unspecified();
+    // RFC 3376 §4.1.12: General Queries to all-systems, specific ones to the
+    // group; "a system MUST accept and process any Query whose IP Destination
+    // Address field contains any of the addresses ... assigned to the interface".
     if (general) {
-      if (p.destination != all_systems(family)) return drop("bad-destination");
+      if (p.destination != all_systems(family) && !to_us(p.destination)) return drop("bad-destination");
     } else {
       if (!q.group.is_multicast() || family_of(q.group) != family) return drop("bad-group");
-      if (p.destination != q.group && p.destination != all_systems(family)) return drop("bad-destination");
+      if (p.destination != q.group && p.destination != all_systems(family) && !to_us(p.destination)) {
+        return drop("bad-destination");
+      }
     }
     // RFC 3376 §7.3.1: a router not configured for an older version SHOULD
     // warn (rate-limited) when it hears an older version query; counted here.

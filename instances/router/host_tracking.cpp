@@ -7,6 +7,7 @@ namespace mcproxy::instances {
 using codec::RecordType;
 
 void HostTracker::on_record(const Address& host, RecordType type, const SourceSet& sources, Context& ctx) {
+  if (host.is_unspecified()) return on_anonymous_record(type, sources, ctx);
   const auto it = hosts_.find(host);
   HostInterest interest = it != hosts_.end() ? it->second : HostInterest{};
   const bool known = it != hosts_.end();
@@ -38,7 +39,31 @@ void HostTracker::on_record(const Address& host, RecordType type, const SourceSe
   ctx.queue.schedule({TimerKind::HostInterest, group_, host}, ctx.gmi());
 }
 
-void HostTracker::on_expiry(const Address& host) { hosts_.erase(host); }
+void HostTracker::on_anonymous_record(RecordType type, const SourceSet& sources, Context& ctx) {
+  const bool exclude = type == RecordType::ModeIsExclude || type == RecordType::ChangeToExcludeMode;
+  const bool include = !exclude && type != RecordType::BlockOldSources && !sources.empty();
+  if (!exclude && !include) return;  // BLOCK, TO_IN({}): someone else may still listen
+  if (exclude || (anonymous_ && anonymous_->mode == FilterMode::Exclude)) {
+    anonymous_ = HostInterest{FilterMode::Exclude, {}};  // may want any source
+  } else {
+    anonymous_ = HostInterest{FilterMode::Include, (anonymous_ ? anonymous_->sources : SourceSet{}) + sources};
+  }
+  ctx.queue.schedule({TimerKind::HostInterest, group_, unspecified(family_of(group_))}, ctx.gmi());
+}
+
+void HostTracker::on_expiry(const Address& host) {
+  if (host.is_unspecified()) {
+    anonymous_.reset();
+  } else {
+    hosts_.erase(host);
+  }
+}
+
+bool HostTracker::anonymous_in_exclude() const { return anonymous_ && anonymous_->mode == FilterMode::Exclude; }
+
+bool HostTracker::anonymous_wants_source(const Address& source) const {
+  return anonymous_ && (anonymous_->mode == FilterMode::Exclude || anonymous_->sources.contains(source));
+}
 
 void HostTracker::forget(const Address& host, Context& ctx) {
   hosts_.erase(host);
@@ -48,6 +73,7 @@ void HostTracker::forget(const Address& host, Context& ctx) {
 std::set<Address> HostTracker::hosts() const {
   std::set<Address> out;
   for (const auto& [host, interest] : hosts_) out.insert(host);
+  if (anonymous_) out.insert(unspecified(family_of(group_)));
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "modules/codec/message.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 
 namespace mcproxy::instances {
@@ -37,11 +38,20 @@ class HostTracker {
   // Some tracked host wants traffic from `source` (what Q(G,A) asks about).
   bool anyone_wants_source(const Address& source) const;
 
+  // Reports from 0.0.0.0 (RFC 3376 §4.2.13: "may simultaneously be used by
+  // multiple systems") cannot be told apart: their interest only grows, until
+  // it expires with GMI, and quick leave never trusts it to be gone.
+  const std::optional<HostInterest>& anonymous() const { return anonymous_; }
+  bool anonymous_in_exclude() const;
+  bool anonymous_wants_source(const Address& source) const;
+
  private:
   void forget(const Address& host, Context& ctx);
+  void on_anonymous_record(codec::RecordType type, const SourceSet& sources, Context& ctx);
 
   Address group_;
   std::map<Address, HostInterest> hosts_;
+  std::optional<HostInterest> anonymous_;
 };
 
 }  // namespace mcproxy::instances

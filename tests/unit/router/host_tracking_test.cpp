@@ -141,3 +141,55 @@ TEST(HostTracker, InterestExpiresWithGmi) {
 
 }  // namespace
 }  // namespace mcproxy::instances::test
+
+namespace mcproxy::instances::test {
+namespace {
+
+// RFC 3376 §4.2.13: 0.0.0.0 "may simultaneously be used by multiple systems":
+// a leave from 0.0.0.0 is not trusted to be the last one; the RFC's Last
+// Member Query processing applies to what anonymous reporters may want.
+TEST(QuickLeave, AnonymousReportersFallBackToLastMemberQueries) {
+  Harness h(options(config::Protocol::IGMPv3, true));
+  h.receive(v3_report("0.0.0.0", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  h.receive(v3_report("0.0.0.0", {record(RecordType::AllowNewSources, "239.1.1.1", {"198.51.100.1"})}));
+  EXPECT_EQ(h.router.hosts(ip("239.1.1.1")), std::set<Address>{ip("0.0.0.0")});
+  h.clear();
+  h.receive(v3_report("0.0.0.0", {record(RecordType::ChangeToIncludeMode, "239.1.1.1")}));
+  EXPECT_TRUE(h.forwarding("239.1.1.1"));  // not removed at once
+  EXPECT_EQ(h.queries().size(), 2u);        // Q(G) and Q(G,X-A) with X = {198.51.100.1}
+  h.advance(2s);
+  EXPECT_FALSE(h.forwarding("239.1.1.1"));
+  // INCLUDE-mode anonymous interest: sources accumulate.
+  h.receive(v3_report("0.0.0.0", {record(RecordType::AllowNewSources, "232.1.1.1", {"198.51.100.1"})}));
+  h.receive(v3_report("0.0.0.0", {record(RecordType::ModeIsInclude, "232.1.1.1", {"198.51.100.2"})}));
+  h.receive(v3_report("0.0.0.0", {record(RecordType::BlockOldSources, "232.1.1.1", {"198.51.100.1"})}));
+  EXPECT_TRUE(h.forwarding("232.1.1.1", "198.51.100.1"));
+  h.advance(2s);
+  EXPECT_FALSE(h.forwarding("232.1.1.1", "198.51.100.1"));
+  EXPECT_TRUE(h.forwarding("232.1.1.1", "198.51.100.2"));
+  h.advance(260s);
+  EXPECT_TRUE(h.router.hosts(ip("232.1.1.1")).empty());
+}
+
+TEST(HostTracker, AnonymousInterest) {
+  TimerQueue queue;
+  Context ctx{kT0, kTimers, queue};
+  HostTracker t{ip("232.1.1.1")};
+  const Address any = ip("0.0.0.0");
+  t.on_record(any, RecordType::ChangeToIncludeMode, {}, ctx);
+  EXPECT_FALSE(t.anonymous());
+  t.on_record(any, RecordType::AllowNewSources, sources({"10.0.0.1"}), ctx);
+  EXPECT_TRUE(t.anonymous_wants_source(ip("10.0.0.1")));
+  EXPECT_FALSE(t.anonymous_wants_source(ip("10.0.0.2")));
+  EXPECT_FALSE(t.anonymous_in_exclude());
+  t.on_record(any, RecordType::ModeIsExclude, sources({"10.0.0.2"}), ctx);
+  t.on_record(any, RecordType::AllowNewSources, sources({"10.0.0.3"}), ctx);
+  EXPECT_TRUE(t.anonymous_in_exclude());
+  EXPECT_TRUE(t.anonymous_wants_source(ip("10.0.0.2")));
+  EXPECT_FALSE(t.anyone_in_exclude());  // identified hosts only
+  t.on_expiry(any);
+  EXPECT_FALSE(t.anonymous());
+}
+
+}  // namespace
+}  // namespace mcproxy::instances::test

@@ -151,3 +151,18 @@ TEST(Validation, MaxSources) {
 
 }  // namespace
 }  // namespace mcproxy::instances::test
+
+namespace mcproxy::instances::test {
+namespace {
+
+// RFC 3376 §4.1.12: "a system MUST accept and process any Query whose IP
+// Destination Address field contains any of the addresses ... assigned to the interface".
+TEST(Validation, Rfc3376_4_1_12_QueryToOurAddressAccepted) {
+  Harness h;
+  h.receive(with(query(codec::Version::IGMPv3, "192.0.2.1"), [](codec::Packet& p) { p.destination = ip("192.0.2.10"); }));
+  EXPECT_FALSE(h.router.is_querier());
+  EXPECT_TRUE(h.router.counters().dropped.empty());
+}
+
+}  // namespace
+}  // namespace mcproxy::instances::test
