@@ -295,12 +295,17 @@ TEST_F(CoreTest, MutexRuleMatchingLocksSourceToFirstUpstream) {
   EXPECT_EQ(data("u0").routes, (std::vector{route(S, G, "u0", {"d0"})}));
   EXPECT_TRUE(data("u1").routes.empty());
   EXPECT_EQ(core->counters().at("data-mutex-rejected"), 1u);
-  leave("d0", H1);
-  join("d0", H1);
-  advance(seconds(6));
-  // The lock is released now; u0's (S,G) entry is reinstalled by the join, so
-  // u1 is refused again only while u0 forwards.
-  EXPECT_FALSE(core->routes().empty());
+  // The forwarding ends (quick leave): u0 keeps the (S,G) for 5 s more.
+  EXPECT_EQ(leave("d0", H1).routes, (std::vector{route(S, G, "u0", {})}));
+  advance(seconds(1));
+  data("u1");
+  EXPECT_EQ(core->counters().at("data-mutex-rejected"), 2u);
+  advance(seconds(5));
+  // Released: u1's data is taken now, and a join forwards it from u1.
+  data("u1");
+  EXPECT_EQ(core->counters().at("data-mutex-rejected"), 2u);
+  EXPECT_EQ(join("d0", H1).routes, (std::vector{route(S, G, "u1", {"d0"})}));
+  EXPECT_TRUE(data("u0").routes.empty());  // now u1 owns it
 }
 
 // Static forwarding entries: joined upstream at once and forwarded without any
@@ -476,6 +481,44 @@ TEST_F(CoreTest, PacketsOnUnknownOrDownInterfacesAreCounted) {
   EXPECT_TRUE(e.packets.empty());
   EXPECT_EQ(core->counters().at("packet-interface-down"), 1u);
   EXPECT_EQ(core->counters().at("unknown-interface"), 3u);
+}
+
+}  // namespace
+}  // namespace mcproxy::instances
+
+namespace mcproxy::instances {
+namespace {
+
+// RFC 3810 / RFC 4605 for IPv6: an MLDv2 listener on a downstream is reported
+// upstream to ff02::16 and its (S,G) is forwarded.
+TEST(CoreMld, Mldv2JoinIsReportedUpstreamAndForwarded) {
+  config::InstanceConfig cfg;
+  cfg.name = "v6";
+  cfg.upstreams = {iface("u0", config::Role::Upstream)};
+  cfg.downstreams = {iface("d0", config::Role::Downstream)};
+  ProxyCore core(config::Protocol::MLDv2, cfg, [] { return 0u; });
+  TimePoint now{seconds(1000)};
+  CoreEffects e;
+  core.interface_up("u0", A("fe80::1"), now, e);
+  core.interface_up("d0", A("fe80::2"), now, e);
+  const Address g = A("ff3e::1234");
+  codec::Packet p;
+  p.source = A("fe80::10");
+  p.destination = A("ff02::16");
+  p.message = codec::V3Report{codec::Version::MLDv2, {rec(RecordType::ChangeToExcludeMode, g)}};
+  CoreEffects j;
+  core.handle_packet("d0", p, now, j);
+  auto it = std::find_if(j.packets.begin(), j.packets.end(), [](const auto& x) { return x.interface == "u0"; });
+  ASSERT_NE(it, j.packets.end());
+  EXPECT_EQ(it->packet.destination, A("ff02::16"));
+  EXPECT_EQ(it->packet.source, A("fe80::1"));
+  CoreEffects d;
+  core.handle_data("u0", A("2001:db8::5"), g, now, d);
+  ASSERT_EQ(d.routes.size(), 1u);
+  EXPECT_EQ(d.routes[0].outputs, (std::set<std::string>{"d0"}));
+  // An IPv4 source in an IPv6 instance is refused.
+  core.handle_data("u0", A("10.0.0.1"), g, now, d);
+  EXPECT_EQ(core.counters().at("data-bad-address"), 1u);
 }
 
 }  // namespace
