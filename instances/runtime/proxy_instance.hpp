@@ -1,0 +1,129 @@
+// A running proxy instance: its own thread and mailbox, a ProxyCore (the pure
+// protocol logic) and the glue that turns the modules' events into core calls
+// and the core's effects into messages to the Sender, Routing and Timer.
+#pragma once
+
+#include "instances/proxy/proxy_core.hpp"
+#include "mcproxy/config/config.hpp"
+#include "modules/common/instance_event.hpp"
+#include "modules/common/mailbox.hpp"
+#include "modules/common/mroute_types.hpp"
+
+#include <log4cplus/logger.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace mcproxy {
+class ClockSource;
+namespace kernel { class KernelApi; }
+namespace receiver { class Receiver; }
+namespace sender { class Sender; }
+namespace routing { class Routing; }
+namespace timer { class Timer; }
+}  // namespace mcproxy
+
+namespace mcproxy::instances {
+
+// The module threads an instance talks to (all outlive every instance).
+struct Modules {
+  kernel::KernelApi& kernel;
+  receiver::Receiver& receiver;
+  sender::Sender& sender;
+  routing::Routing& routing;
+  timer::Timer& timer;
+  const ClockSource& clock;
+};
+
+// What the instance knows about one of its configured interfaces.
+struct LinkState {
+  int ifindex = 0;         // 0: the interface does not exist (yet)
+  bool up = false;         // administratively up and running
+  std::map<Address, std::uint8_t> addresses;  // of the instance's family
+  std::optional<Address> own_address;         // the one the protocol uses
+  bool active = false;     // registered with Receiver and Routing, known up to the core
+  std::optional<VifIndex> vif;
+};
+
+// Threading contract:
+//   start(), stop(), destructor      the daemon's main thread
+//   post_control(), name()           any thread
+//   everything a control function does with the instance& it gets: the instance thread
+class ProxyInstance {
+ public:
+  ProxyInstance(config::Protocol protocol, config::InstanceConfig cfg, TableId table, Modules modules);
+  ~ProxyInstance();
+  ProxyInstance(const ProxyInstance&) = delete;
+  ProxyInstance& operator=(const ProxyInstance&) = delete;
+
+  // Creates the kernel table, subscribes to link events and starts the thread.
+  void start();
+  // Leaves the upstream groups, removes routes, VIFs, rules and the table, and
+  // joins the thread. Idempotent.
+  void stop();
+
+  const std::string& name() const { return name_; }
+  const TableId& table() const { return table_; }
+
+  // Runs `fn` on the instance thread (for status and reconfiguration). False
+  // if the control mailbox is full or the instance stopped.
+  bool post_control(std::function<void(ProxyInstance&)> fn);
+
+  // --- instance thread only (inside a control function) ----------------------
+  ProxyCore& core() { return *core_; }
+  const std::map<std::string, LinkState>& links() const { return links_; }
+  TimePoint now() const;
+  // Applies a new configuration of this instance (interfaces added/removed, timers, filters, static routes).
+  void reconfigure(const config::InstanceConfig& cfg);
+  // Reads the kernel's counters of this table; `done` runs on this thread.
+  void request_counters(std::function<void(const CounterReply&)> done);
+  std::uint64_t kernel_failures() const { return kernel_failures_; }
+  const std::string& last_kernel_failure() const { return last_kernel_failure_; }
+
+ private:
+  void loop();
+  void handle(InstanceEvent&& event);
+  void on_packet(ReceivedPacket& p);
+  void on_upcall(const KernelUpcall& u);
+  void on_link(const LinkEvent& e);
+  void on_timer(const TimerExpired& t);
+  void refresh_links_from_kernel();
+  void evaluate(const std::string& ifname);  // (de)activates an interface after a change
+  void activate(const std::string& ifname, LinkState& link);
+  void deactivate(const std::string& ifname, LinkState& link);
+  void apply(CoreEffects& effects);
+  void reschedule_timer();
+  void leave_everything();
+  const config::InterfaceConfig* interface_config(const std::string& ifname) const;
+
+  const config::Protocol protocol_;
+  const Family family_;
+  const std::string name_;
+  const TableId table_;
+  Modules modules_;
+  log4cplus::Logger log_;
+  std::unique_ptr<ProxyCore> core_;  // instance thread only (after start)
+  std::shared_ptr<InstanceMailbox> mailbox_;
+  Mailbox<std::function<void(ProxyInstance&)>> control_;
+  std::map<std::string, LinkState> links_;   // configured interfaces, by name
+  std::map<int, std::string> ifnames_;       // ifindex -> configured name
+  std::map<VifIndex, std::string> vifs_;     // VIF number -> name
+  std::uint64_t next_request_ = 1;
+  std::map<std::uint64_t, std::function<void(const CounterReply&)>> counter_requests_;
+  TimerHandle timer_ = 0;
+  std::optional<TimePoint> timer_deadline_;
+  std::uint64_t subscriber_id_;
+  std::uint64_t kernel_failures_ = 0;
+  std::string last_kernel_failure_;
+  std::atomic<bool> stop_requested_{false};
+  bool started_ = false;
+  std::thread thread_;
+};
+
+}  // namespace mcproxy::instances

@@ -1,0 +1,27 @@
+// What the mcproxy executable can do, one function per mode; main.cpp only
+// parses the command line. Each returns a sysexits(3) exit code.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+namespace mcproxy {
+
+inline constexpr const char* kDefaultControlSocket = "/run/mcproxy/mcproxy.sock";
+
+// --check-config: reads and checks FILE; prints a summary to `out`, or every
+// error as FILE:LINE:COL: message to `err`. EX_OK, EX_CONFIG or EX_NOINPUT.
+int check_config(const std::string& file, std::ostream& out, std::ostream& err);
+
+// --check-kernel: prints which multicast routing features the kernel has.
+// EX_OK if IPv4 or IPv6 multicast routing is usable, EX_UNAVAILABLE if neither.
+int check_kernel(std::ostream& out);
+
+struct DaemonOptions {
+  std::string config_file;
+  std::string control_socket;
+};
+// Runs the proxy in the foreground until SIGINT/SIGTERM.
+int run_daemon(const DaemonOptions& options);
+
+}  // namespace mcproxy

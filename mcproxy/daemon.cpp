@@ -1,0 +1,211 @@
+// The running daemon (see daemon.hpp): start-up, the main loop with signals
+// and control requests, reload, and an orderly shutdown.
+#include "mcproxy/daemon.hpp"
+
+#include "mcproxy/config/load.hpp"
+#include "mcproxy/control/server.hpp"
+
+#include <log4cplus/loggingmacros.h>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <future>
+#include <iostream>
+
+namespace mcproxy {
+
+Daemon::Daemon(DaemonOptions options, config::Configuration configuration)
+    : options_(std::move(options)),
+      log_(log4cplus::Logger::getInstance("mcproxy")),
+      timer_(clock_),
+      receiver_(kernel_),
+      sender_(kernel_),
+      routing_(kernel_, [this](receiver::ReceiverMessage m) { receiver_.post(std::move(m)); }),
+      running_(std::move(configuration)) {}
+
+Daemon::~Daemon() { stop(); }
+
+std::optional<std::string> Daemon::start() {
+  timer_.start();
+  if (auto s = receiver_.start(); !s) return "receiver: " + s.error().message();
+  if (auto s = sender_.start(); !s) return "sender: " + s.error().message();
+  routing_.start();
+  started_ = true;
+  for (const auto& cfg : running_.instances) start_instance(cfg);
+  return std::nullopt;
+}
+
+void Daemon::stop() {
+  if (!started_) return;
+  started_ = false;
+  // Instances first: they leave their groups and hand their tables back
+  // while the modules still run.
+  for (auto& [name, instance] : instances_) instance->stop();
+  instances_.clear();
+  sender_.stop();
+  routing_.stop();  // removes every remaining MFC entry, VIF, rule; MRT_DONE
+  receiver_.stop();
+  timer_.stop();
+}
+
+TableId Daemon::allocate_table(const config::InstanceConfig& cfg) const {
+  const Family family = config::family_of(running_.protocol);
+  if (cfg.table) return TableId{family, *cfg.table};
+  std::set<std::uint32_t> used;
+  for (const auto& [name, instance] : instances_) used.insert(instance->table().table);
+  for (const auto& other : running_.instances)
+    if (other.table) used.insert(*other.table);
+  // The first instance without a table number uses the kernel's default table
+  // (no policy rules needed, as classic mcproxy); the others get their own.
+  if (!used.contains(default_mroute_table(family))) return TableId{family, default_mroute_table(family)};
+  std::uint32_t t = 1000;
+  while (used.contains(t)) ++t;
+  return TableId{family, t};
+}
+
+void Daemon::start_instance(const config::InstanceConfig& cfg) {
+  auto table = allocate_table(cfg);
+  auto instance = std::make_unique<instances::ProxyInstance>(
+      running_.protocol, cfg, table, instances::Modules{kernel_, receiver_, sender_, routing_, timer_, clock_});
+  instance->start();
+  LOG4CPLUS_INFO(log_, "instance " << cfg.name << " uses " << to_string(table));
+  instances_[cfg.name] = std::move(instance);
+}
+
+void Daemon::stop_instance(const std::string& name) {
+  auto it = instances_.find(name);
+  if (it == instances_.end()) return;
+  it->second->stop();
+  instances_.erase(it);
+}
+
+std::vector<std::string> Daemon::apply_configuration(config::Configuration candidate) {
+  if (candidate.disabled) return {candidate.file + ": the configuration says `disable;`"};
+  const bool protocol_changed = candidate.protocol != running_.protocol;
+  std::vector<std::string> restart;
+  // 1. Instances that go away (or whose protocol or table changes) stop first,
+  //    so their interfaces are free for the others.
+  for (const auto& [name, instance] : instances_) {
+    const auto* next = candidate.find_instance(name);
+    const bool table_changed = next && next->table && *next->table != instance->table().table;
+    if (!next || protocol_changed || table_changed) restart.push_back(name);
+  }
+  for (const auto& name : restart) stop_instance(name);
+  // 2. Instances that stay are reconfigured in place (their state is kept),
+  //    one after the other: each finishes before the next begins, so an
+  //    interface moving between instances is released before it is taken.
+  running_ = std::move(candidate);
+  for (auto& [name, instance] : instances_) {
+    const auto* cfg = running_.find_instance(name);
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished = done->get_future();
+    if (instance->post_control([cfg = *cfg, done](instances::ProxyInstance& i) {
+          i.reconfigure(cfg);
+          done->set_value();
+        }))
+      finished.wait_for(std::chrono::seconds(5));
+  }
+  // 3. New instances start.
+  for (const auto& cfg : running_.instances)
+    if (!instances_.contains(cfg.name)) start_instance(cfg);
+  return {};
+}
+
+std::vector<std::string> Daemon::reload() {
+  auto loaded = config::load_config_file(options_.config_file);
+  std::vector<std::string> errors;
+  if (!loaded) {
+    for (const auto& d : loaded.error()) errors.push_back(d.to_string());
+    return errors;
+  }
+  errors = apply_configuration(std::move(*loaded));
+  if (errors.empty()) LOG4CPLUS_INFO(log_, "configuration reloaded from " << options_.config_file);
+  return errors;
+}
+
+void Daemon::handle(const control::Request& request, control::Reply reply) {
+  // The control thread only hands over; the main thread does the work.
+  if (!main_mailbox_.post([this, request, reply = std::move(reply)]() mutable { handle_on_main(request, reply); }))
+    reply(nlohmann::json{{"ok", false}, {"error", "daemon busy, try again"}});
+}
+
+int Daemon::run() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  Fd sfd(::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!sfd) {
+    LOG4CPLUS_FATAL(log_, "signalfd failed: errno " << errno);
+    return EX_OSERR;
+  }
+  main_mailbox_.owner().bind_to_current_thread();
+  for (;;) {
+    pollfd fds[2] = {{sfd.get(), POLLIN, 0}, {main_mailbox_.fd(), POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) return EX_OSERR;
+    signalfd_siginfo info{};
+    while (::read(sfd.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      if (info.ssi_signo == SIGHUP) {
+        LOG4CPLUS_INFO(log_, "SIGHUP: reloading " << options_.config_file);
+        for (const auto& e : reload()) LOG4CPLUS_ERROR(log_, "reload refused: " << e);
+      } else {
+        LOG4CPLUS_INFO(log_, "signal " << info.ssi_signo << ": shutting down");
+        return EX_OK;
+      }
+    }
+    main_mailbox_.drain([](std::function<void()>&& fn) { fn(); });
+  }
+}
+
+int run_daemon(const DaemonOptions& options) {
+  auto log = log4cplus::Logger::getInstance("mcproxy");
+  auto loaded = config::load_config_file(options.config_file);
+  if (!loaded) {
+    for (const auto& d : loaded.error()) std::cerr << d.to_string() << "\n";
+    return EX_CONFIG;
+  }
+  if (loaded->disabled) {
+    std::cerr << options.config_file << ": the configuration says `disable;`: not starting\n";
+    return EX_CONFIG;
+  }
+  if (::geteuid() != 0) {
+    std::cerr << "mcproxy: multicast routing needs root (CAP_NET_ADMIN and CAP_NET_RAW)\n";
+    return EX_NOPERM;
+  }
+  // Signals are taken by the main loop's signalfd: block them before any
+  // thread starts, so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Daemon daemon(options, std::move(*loaded));
+  if (auto error = daemon.start()) {
+    std::cerr << "mcproxy: " << *error << "\n";
+    return EX_OSERR;
+  }
+  control::ServerOptions server_options;
+  server_options.path = options.control_socket;
+  auto server = control::ControlServer::start(server_options, daemon);
+  if (!server) {
+    std::cerr << "mcproxy: control socket: " << server.error() << "\n";
+    daemon.stop();
+    return EX_UNAVAILABLE;
+  }
+  LOG4CPLUS_INFO(log, "mcproxy running; control socket " << options.control_socket);
+  const int code = daemon.run();
+  (*server)->stop();
+  daemon.stop();
+  LOG4CPLUS_INFO(log, "mcproxy stopped");
+  return code;
+}
+
+}  // namespace mcproxy

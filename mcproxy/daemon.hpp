@@ -1,0 +1,75 @@
+// The running daemon: module threads, proxy instances, signals, and the
+// control socket's handler. Built and run by run_daemon() (commands.hpp).
+#pragma once
+
+#include "instances/runtime/proxy_instance.hpp"
+#include "mcproxy/commands.hpp"
+#include "mcproxy/config/config.hpp"
+#include "mcproxy/control/handler.hpp"
+#include "modules/common/clock.hpp"
+#include "modules/kernel/linux_kernel.hpp"
+#include "modules/receiver/receiver.hpp"
+#include "modules/routing/routing.hpp"
+#include "modules/sender/sender.hpp"
+#include "modules/timer/timer.hpp"
+
+#include <log4cplus/logger.h>
+
+#include <map>
+#include <memory>
+#include <functional>
+#include "modules/common/mailbox.hpp"
+#include <optional>
+#include <set>
+#include <string>
+
+namespace mcproxy {
+
+// Threading contract: everything runs on the main thread except handle(),
+// which runs on the control server's thread and only posts the request to
+// the main thread's mailbox (run() executes it). So the set of instances and
+// the running configuration belong to the main thread alone; protocol state
+// is reached through ProxyInstance::post_control (ask()).
+class Daemon final : public control::ControlHandler {
+ public:
+  Daemon(DaemonOptions options, config::Configuration configuration);
+  ~Daemon() override;
+
+  // Starts the modules and every instance. An error message if a module
+  // cannot open its sockets (e.g. not root).
+  std::optional<std::string> start();
+  // Stops instances (leaving groups, removing kernel state), then modules.
+  void stop();
+  // Main loop: signals (SIGINT/SIGTERM stop, SIGHUP reloads) and control
+  // requests, until a stop signal. Returns the exit code.
+  int run();
+  // Re-reads the configuration file and applies the difference. Errors (with
+  // FILE:LINE:COL) leave everything as it is.
+  std::vector<std::string> reload();
+
+  void handle(const control::Request& request, control::Reply reply) override;
+
+ private:
+  void handle_on_main(const control::Request& request, control::Reply& reply);
+  TableId allocate_table(const config::InstanceConfig& cfg) const;
+  void start_instance(const config::InstanceConfig& cfg);
+  void stop_instance(const std::string& name);
+  // Validates `candidate` as a whole and applies its difference to the
+  // running instances; on error nothing changes.
+  std::vector<std::string> apply_configuration(config::Configuration candidate);
+
+  DaemonOptions options_;
+  log4cplus::Logger log_;
+  SteadyClockSource clock_;
+  kernel::LinuxKernel kernel_;
+  timer::Timer timer_;
+  receiver::Receiver receiver_;
+  sender::Sender sender_;
+  routing::Routing routing_;
+  Mailbox<std::function<void()>> main_mailbox_{1024};
+  config::Configuration running_;
+  std::map<std::string, std::unique_ptr<instances::ProxyInstance>> instances_;
+  bool started_ = false;
+};
+
+}  // namespace mcproxy

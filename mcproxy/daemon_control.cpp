@@ -1,0 +1,427 @@
+// The daemon's answers to control requests (doc/control-protocol.md): status
+// gathered from the instance threads, and changes validated as a whole
+// configuration before anything is applied. Runs on the main thread.
+#include "mcproxy/control/prometheus.hpp"
+#include "mcproxy/control/responses.hpp"
+#include "mcproxy/config/checker.hpp"
+#include "mcproxy/config/load.hpp"
+#include "mcproxy/daemon.hpp"
+
+#include <log4cplus/loggingmacros.h>
+
+#include <future>
+
+namespace mcproxy {
+
+namespace {
+
+using nlohmann::json;
+using instances::ProxyInstance;
+constexpr auto kAskTimeout = std::chrono::seconds(3);
+
+std::string protocol_name(config::Protocol p) {
+  switch (p) {
+    case config::Protocol::IGMPv1: return "IGMPv1";
+    case config::Protocol::IGMPv2: return "IGMPv2";
+    case config::Protocol::IGMPv3: return "IGMPv3";
+    case config::Protocol::MLDv1: return "MLDv1";
+    case config::Protocol::MLDv2: return "MLDv2";
+  }
+  return "?";
+}
+
+json names(const std::vector<config::InterfaceConfig>& ifs) {
+  json a = json::array();
+  for (const auto& i : ifs) a.push_back(i.name);
+  return a;
+}
+
+json addresses(const std::set<Address>& s) {
+  json a = json::array();
+  for (const auto& x : s) a.push_back(x.to_string());
+  return a;
+}
+
+json membership_json(const instances::Membership& m) {
+  json sources = json::array();
+  for (const auto& s : m.sources) sources.push_back(json{{"address", s.to_string()}});
+  return json{{"filter_mode", m.mode == instances::FilterMode::Include ? "INCLUDE" : "EXCLUDE"}, {"sources", sources}};
+}
+
+template <class Map>
+json counters_json(const Map& m) {
+  json o = json::object();
+  for (const auto& [k, v] : m) o[k] = v;
+  return o;
+}
+
+// Runs `fn` on the instance's thread; `fn` calls its `done` with the answer
+// (possibly later, e.g. after the kernel's counters arrived).
+json ask(ProxyInstance& instance, std::function<void(ProxyInstance&, std::function<void(json)>)> fn) {
+  auto promise = std::make_shared<std::promise<json>>();
+  auto answer = promise->get_future();
+  auto done = [promise](json j) { promise->set_value(std::move(j)); };
+  if (!instance.post_control([fn, done](ProxyInstance& i) { fn(i, done); }))
+    return json{{"error", "instance " + instance.name() + " is not accepting requests"}};
+  if (answer.wait_for(kAskTimeout) != std::future_status::ready)
+    return json{{"error", "instance " + instance.name() + " did not answer in time"}};
+  return answer.get();
+}
+
+json interfaces_of(ProxyInstance& instance) {
+  return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
+    i.request_counters([&i, done](const CounterReply& counters) {
+      json list = json::array();
+      for (const auto& [name, link] : i.links()) {
+        const auto* ifc = i.core().config().find_interface(name);
+        const bool upstream = ifc && ifc->role == config::Role::Upstream;
+        json e{{"instance", i.name()},
+               {"name", name},
+               {"role", upstream ? "upstream" : "downstream"},
+               {"state", link.ifindex == 0 ? "absent" : (link.active ? "up" : "down")},
+               {"ifindex", link.ifindex}};
+        json addrs = json::array();
+        for (const auto& [a, len] : link.addresses) addrs.push_back(a.to_string() + "/" + std::to_string(len));
+        e["addresses"] = addrs;
+        if (const auto* d = i.core().downstream(name)) {
+          e["querier"] = d->is_querier();
+          if (auto q = d->querier_address()) e["querier_address"] = q->to_string();
+          e["rx"] = counters_json(d->counters().received);
+          e["tx"] = counters_json(d->counters().sent);
+          e["drops"] = counters_json(d->counters().dropped);
+        } else if (const auto* u = i.core().upstream(name)) {
+          e["querier"] = false;
+          e["version"] = std::string(codec::to_string(u->compatibility_mode()));
+          e["rx"] = counters_json(u->counters().received);
+          e["tx"] = counters_json(u->counters().sent);
+          e["drops"] = counters_json(u->counters().dropped);
+        }
+        if (link.vif) {
+          for (const auto& v : counters.vifs) {
+            if (v.vif != *link.vif) continue;
+            e["data"] = json{{"rx_packets", v.counters.packets_in}, {"rx_bytes", v.counters.bytes_in},
+                             {"tx_packets", v.counters.packets_out}, {"tx_bytes", v.counters.bytes_out}};
+          }
+        }
+        list.push_back(e);
+      }
+      done(json{{"interfaces", list}});
+    });
+  });
+}
+
+json groups_of(ProxyInstance& instance) {
+  return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
+    json down = json::array(), up = json::array();
+    for (const auto& [ifname, groups] : i.core().downstream_memberships()) {
+      const auto* router = i.core().downstream(ifname);
+      for (const auto& [group, m] : groups) {
+        json g = membership_json(m);
+        g["instance"] = i.name();
+        g["interface"] = ifname;
+        g["group"] = group.to_string();
+        if (router) {
+          g["hosts"] = addresses(router->hosts(group));
+          g["version"] = std::string(codec::to_string(router->compatibility_mode(group)));
+        }
+        down.push_back(g);
+      }
+    }
+    for (const auto& [ifname, groups] : i.core().upstream_states()) {
+      for (const auto& [group, m] : groups) {
+        json g = membership_json(m);
+        g["instance"] = i.name();
+        g["interface"] = ifname;
+        g["group"] = group.to_string();
+        up.push_back(g);
+      }
+    }
+    done(json{{"downstream", down}, {"upstream", up}});
+  });
+}
+
+bool is_static(const config::InstanceConfig& cfg, const Address& source, const Address& group) {
+  for (const auto& r : cfg.static_routes)
+    if (r.group == group && (r.source.is_unspecified() || r.source == source)) return true;
+  return false;
+}
+
+json mfc_of(ProxyInstance& instance) {
+  return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
+    i.request_counters([&i, done](const CounterReply& counters) {
+      json list = json::array();
+      for (const auto& r : i.core().routes()) {
+        json e{{"instance", i.name()},
+               {"source", r.source.to_string()},
+               {"group", r.group.to_string()},
+               {"upstream", r.input_interface},
+               {"static", is_static(i.core().config(), r.source, r.group)}};
+        json outs = json::array();
+        for (const auto& o : r.outputs) outs.push_back(o);
+        e["downstreams"] = outs;
+        for (const auto& c : counters.entries) {
+          if (c.source == r.source && c.group == r.group) {
+            e["packets"] = c.counters.packets;
+            e["bytes"] = c.counters.bytes;
+            e["wrong_interface"] = c.counters.wrong_if;
+          }
+        }
+        list.push_back(e);
+      }
+      done(json{{"mfc", list}});
+    });
+  });
+}
+
+json core_counters_of(ProxyInstance& instance) {
+  return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
+    json c = counters_json(i.core().counters());
+    c["kernel_failures"] = i.kernel_failures();
+    done(c);
+  });
+}
+
+// Collects `key` lists of every selected instance into one list.
+json collect(const std::vector<ProxyInstance*>& selected, const char* key, json (*one)(ProxyInstance&)) {
+  json all = json::array();
+  std::vector<std::string> errors;
+  for (auto* instance : selected) {
+    json part = one(*instance);
+    if (part.contains("error")) {
+      errors.push_back(part["error"].get<std::string>());
+      continue;
+    }
+    for (auto& e : part[key]) all.push_back(std::move(e));
+  }
+  json out{{key, all}};
+  if (!errors.empty()) out["warnings"] = errors;
+  return out;
+}
+
+}  // namespace
+
+void Daemon::handle_on_main(const control::Request& request, control::Reply& reply) {
+  // The instances a show request is about.
+  auto select = [this](const std::optional<std::string>& name) -> std::expected<std::vector<ProxyInstance*>, std::string> {
+    std::vector<ProxyInstance*> out;
+    for (auto& [n, i] : instances_)
+      if (!name || *name == n) out.push_back(i.get());
+    if (name && out.empty()) return std::unexpected("no instance named '" + *name + "'");
+    return out;
+  };
+  // Applies a change to a copy of the running configuration; the copy is
+  // checked as a whole and only then applied.
+  auto change = [this, &reply](const std::function<std::optional<std::string>(config::Configuration&)>& edit) {
+    config::Configuration candidate = running_;
+    if (auto error = edit(candidate)) return reply(control::make_error(*error));
+    auto diagnostics = config::check(candidate);
+    if (!diagnostics.empty()) {
+      std::string message;
+      for (const auto& d : diagnostics) message += (message.empty() ? "" : "; ") + d.to_string();
+      return reply(control::make_error(message));
+    }
+    auto errors = apply_configuration(std::move(candidate));
+    if (!errors.empty()) return reply(control::make_error(errors.front()));
+    reply(control::make_ok());
+  };
+  auto parse_into = [](config::Configuration& c, const std::string& text) -> std::optional<std::string> {
+    auto diagnostics = config::parse_statements(text, "control", c);
+    if (diagnostics.empty()) return std::nullopt;
+    std::string message;
+    for (const auto& d : diagnostics) message += (message.empty() ? "" : "; ") + d.message;
+    return message;
+  };
+
+  std::visit(
+      [&](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, control::ShowRequest>) {
+          auto selected = select(r.instance);
+          if (!selected) return reply(control::make_error(selected.error()));
+          switch (r.what) {
+            case control::ShowWhat::Instances: {
+              json list = json::array();
+              for (auto* i : *selected) {
+                const auto* cfg = running_.find_instance(i->name());
+                list.push_back(json{{"name", i->name()},
+                                    {"protocol", protocol_name(running_.protocol)},
+                                    {"table", i->table().table},
+                                    {"upstreams", cfg ? names(cfg->upstreams) : json::array()},
+                                    {"downstreams", cfg ? names(cfg->downstreams) : json::array()},
+                                    {"state", "running"}});
+              }
+              return reply(control::make_ok(json{{"instances", list}}));
+            }
+            case control::ShowWhat::Interfaces:
+              return reply(control::make_ok(collect(*selected, "interfaces", interfaces_of)));
+            case control::ShowWhat::Groups: {
+              json down = json::array(), up = json::array();
+              for (auto* i : *selected) {
+                json part = groups_of(*i);
+                if (part.contains("error")) continue;
+                for (auto& g : part["downstream"]) down.push_back(std::move(g));
+                for (auto& g : part["upstream"]) up.push_back(std::move(g));
+              }
+              return reply(control::make_ok(json{{"downstream", down}, {"upstream", up}}));
+            }
+            case control::ShowWhat::Mfc:
+              return reply(control::make_ok(collect(*selected, "mfc", mfc_of)));
+            case control::ShowWhat::Stats: {
+              json stats = json::array();
+              const auto rc = receiver_.counters();
+              json receiver{{"packets", rc.packets}, {"upcalls", rc.upcalls}, {"link_events", rc.link_events},
+                            {"registration_conflicts", rc.registration_conflicts}};
+              for (std::size_t k = 0; k < rc.decode_errors.size(); ++k)
+                if (rc.decode_errors[k] != 0)
+                  receiver["decode_error_" + std::string(codec::to_string(static_cast<codec::DecodeError>(k)))] =
+                      rc.decode_errors[k];
+              for (std::size_t k = 0; k < rc.drops.size(); ++k)
+                if (rc.drops[k] != 0)
+                  receiver["drop_" + std::string(receiver::to_string(static_cast<receiver::DropReason>(k)))] = rc.drops[k];
+              stats.push_back(json{{"scope", "receiver"}, {"counters", receiver}});
+              const auto sc = sender_.counters();
+              stats.push_back(json{{"scope", "sender"},
+                                   {"counters", json{{"sent", sc.sent}, {"send_errors", sc.send_errors},
+                                                     {"invalid_requests", sc.invalid_requests}}}});
+              stats.push_back(json{{"scope", "routing"}, {"counters", json{{"kernel_failures", routing_.failures()}}}});
+              stats.push_back(json{{"scope", "timer"},
+                                   {"counters", json{{"dropped_messages", timer_.dropped_messages()},
+                                                     {"undelivered", timer_.undelivered()}}}});
+              for (auto* i : *selected)
+                stats.push_back(json{{"scope", "instance " + i->name()}, {"counters", core_counters_of(*i)}});
+              return reply(control::make_ok(json{{"stats", stats}}));
+            }
+          }
+        } else if constexpr (std::is_same_v<T, control::InstanceAddRequest>) {
+          change([&](config::Configuration& c) { return parse_into(c, r.pinstance_line()); });
+        } else if constexpr (std::is_same_v<T, control::InstanceRemoveRequest>) {
+          change([&](config::Configuration& c) -> std::optional<std::string> {
+            auto before = c.instances.size();
+            std::erase_if(c.instances, [&](const auto& i) { return i.name == r.name; });
+            if (c.instances.size() == before) return "no instance named '" + r.name + "'";
+            return std::nullopt;
+          });
+        } else if constexpr (std::is_same_v<T, control::InterfaceAddRequest>) {
+          change([&](config::Configuration& c) -> std::optional<std::string> {
+            auto it = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& i) { return i.name == r.instance; });
+            if (it == c.instances.end()) return "no instance named '" + r.instance + "'";
+            if (it->find_interface(r.name)) return r.name + " is already an interface of " + r.instance;
+            config::InterfaceConfig ifc;
+            ifc.name = r.name;
+            ifc.where = {"control", 0, 0};
+            if (r.role == control::InterfaceRole::Upstream) {
+              ifc.role = config::Role::Upstream;
+              it->upstreams.push_back(ifc);
+            } else {
+              ifc.role = config::Role::Downstream;
+              it->downstreams.push_back(ifc);
+            }
+            return std::nullopt;
+          });
+        } else if constexpr (std::is_same_v<T, control::InterfaceRemoveRequest>) {
+          change([&](config::Configuration& c) -> std::optional<std::string> {
+            auto it = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& i) { return i.name == r.instance; });
+            if (it == c.instances.end()) return "no instance named '" + r.instance + "'";
+            auto n = std::erase_if(it->upstreams, [&](const auto& i) { return i.name == r.name; }) +
+                     std::erase_if(it->downstreams, [&](const auto& i) { return i.name == r.name; });
+            if (n == 0) return r.name + " is not an interface of " + r.instance;
+            return std::nullopt;
+          });
+        } else if constexpr (std::is_same_v<T, control::InterfaceMoveRequest>) {
+          change([&](config::Configuration& c) -> std::optional<std::string> {
+            auto from = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& i) { return i.name == r.from; });
+            auto to = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& i) { return i.name == r.to; });
+            if (from == c.instances.end()) return "no instance named '" + r.from + "'";
+            if (to == c.instances.end()) return "no instance named '" + r.to + "'";
+            for (auto* list : {&from->upstreams, &from->downstreams}) {
+              auto it = std::find_if(list->begin(), list->end(), [&](const auto& i) { return i.name == r.name; });
+              if (it == list->end()) continue;
+              auto ifc = *it;
+              list->erase(it);
+              (ifc.role == config::Role::Upstream ? to->upstreams : to->downstreams).push_back(ifc);
+              return std::nullopt;
+            }
+            return r.name + " is not an interface of " + r.from;
+          });
+        } else if constexpr (std::is_same_v<T, control::SetRequest>) {
+          std::string text = "pinstance " + r.instance;
+          if (r.interface)
+            text += std::string(r.interface->role == control::InterfaceRole::Upstream ? " upstream " : " downstream ") +
+                    r.interface->name;
+          text += " " + r.words + ";";
+          change([&](config::Configuration& c) { return parse_into(c, text); });
+        } else if constexpr (std::is_same_v<T, control::StaticAddRequest> ||
+                             std::is_same_v<T, control::StaticRemoveRequest>) {
+          constexpr bool add = std::is_same_v<T, control::StaticAddRequest>;
+          change([&](config::Configuration& c) -> std::optional<std::string> {
+            auto it = std::find_if(c.instances.begin(), c.instances.end(),
+                                   [&](const auto& i) { return i.name == r.route.instance; });
+            if (it == c.instances.end()) return "no instance named '" + r.route.instance + "'";
+            const Address source = r.route.source.value_or(unspecified(family_of(r.route.group)));
+            if constexpr (add) {
+              config::StaticRoute route;
+              route.group = r.route.group;
+              route.source = source;
+              route.downstreams = r.route.downstreams;
+              route.where = {"control", 0, 0};
+              it->static_routes.push_back(std::move(route));
+            } else {
+              auto n = std::erase_if(it->static_routes, [&](const auto& s) {
+                return s.group == r.route.group && s.source == source &&
+                       (r.route.downstreams.empty() || s.downstreams == r.route.downstreams);
+              });
+              if (n == 0) return std::string("no such static route");
+            }
+            return std::nullopt;
+          });
+        } else if constexpr (std::is_same_v<T, control::ReloadRequest>) {
+          auto errors = reload();
+          if (errors.empty()) return reply(control::make_ok());
+          std::string message;
+          for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
+          reply(control::make_error(message));
+        } else if constexpr (std::is_same_v<T, control::MetricsRequest>) {
+          control::PrometheusWriter w;
+          const auto rc = receiver_.counters();
+          w.family("mcproxy_receiver_packets_total", control::PrometheusWriter::Type::Counter,
+                   "IGMP/MLD packets dispatched to instances");
+          w.sample({}, rc.packets);
+          w.family("mcproxy_receiver_upcalls_total", control::PrometheusWriter::Type::Counter,
+                   "kernel upcalls dispatched to instances");
+          w.sample({}, rc.upcalls);
+          w.family("mcproxy_receiver_decode_errors_total", control::PrometheusWriter::Type::Counter,
+                   "packets dropped by the codec, by reason");
+          for (std::size_t k = 0; k < rc.decode_errors.size(); ++k)
+            w.sample({{"reason", std::string(codec::to_string(static_cast<codec::DecodeError>(k)))}}, rc.decode_errors[k]);
+          w.family("mcproxy_receiver_drops_total", control::PrometheusWriter::Type::Counter,
+                   "packets dropped by the receiver, by reason");
+          for (std::size_t k = 0; k < rc.drops.size(); ++k)
+            w.sample({{"reason", std::string(receiver::to_string(static_cast<receiver::DropReason>(k)))}}, rc.drops[k]);
+          const auto sc = sender_.counters();
+          w.family("mcproxy_sender_packets_total", control::PrometheusWriter::Type::Counter, "IGMP/MLD packets sent");
+          w.sample({}, sc.sent);
+          w.family("mcproxy_sender_errors_total", control::PrometheusWriter::Type::Counter, "sends the kernel refused");
+          w.sample({}, sc.send_errors);
+          w.family("mcproxy_routing_failures_total", control::PrometheusWriter::Type::Counter,
+                   "kernel multicast routing calls that failed");
+          w.sample({}, routing_.failures());
+          for (auto& [name, instance] : instances_) {
+            json mfc = mfc_of(*instance);
+            w.family("mcproxy_mfc_entries", control::PrometheusWriter::Type::Gauge, "installed forwarding entries");
+            w.sample({{"instance", name}}, static_cast<std::uint64_t>(mfc.contains("mfc") ? mfc["mfc"].size() : 0));
+            if (!mfc.contains("mfc")) continue;
+            for (const auto& e : mfc["mfc"]) {
+              control::PrometheusLabels labels{{"instance", name}, {"source", e["source"]}, {"group", e["group"]}};
+              w.family("mcproxy_mfc_packets_total", control::PrometheusWriter::Type::Counter, "packets forwarded per (S,G)");
+              w.sample(labels, e.value("packets", std::uint64_t{0}));
+              w.family("mcproxy_mfc_bytes_total", control::PrometheusWriter::Type::Counter, "bytes forwarded per (S,G)");
+              w.sample(labels, e.value("bytes", std::uint64_t{0}));
+            }
+          }
+          reply(control::make_ok(json{{"text", w.text()}}));
+        }
+      },
+      request);
+}
+
+}  // namespace mcproxy

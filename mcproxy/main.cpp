@@ -1,0 +1,56 @@
+// mcproxy, the daemon's entry: the command line (TCLAP), then one of
+// --check-config, --check-kernel or running the proxy in the foreground.
+// Exit codes follow sysexits(3).
+#include "mcproxy/commands.hpp"
+#include "mcproxy/logging.hpp"
+#include "mcproxy/version.hpp"
+
+#include <tclap/CmdLine.h>
+
+#include <sysexits.h>
+
+#include <iostream>
+#include <string>
+
+int main(int argc, char** argv) {
+  try {
+    TCLAP::CmdLine cmd(
+        "mcproxy: a multicast proxy (IGMP/MLD, RFC 4605). Runs in the foreground; "
+        "logs to stderr unless --log-config says otherwise.",
+        ' ', mcproxy::kVersion);
+    cmd.setExceptionHandling(false);
+    TCLAP::ValueArg<std::string> file("f", "config", "configuration file", false,
+                                      "/etc/mcproxy.conf", "FILE", cmd);
+    TCLAP::SwitchArg check_config("", "check-config",
+                                  "check the configuration file, print a summary and exit "
+                                  "(needs neither root nor the interfaces)",
+                                  cmd);
+    TCLAP::SwitchArg check_kernel("", "check-kernel",
+                                  "report the multicast routing features of the running kernel and exit",
+                                  cmd);
+    TCLAP::MultiSwitchArg verbose("v", "verbose", "more log output: -v info, -vv debug, -vvv trace", cmd);
+    TCLAP::ValueArg<std::string> log_config("", "log-config", "log4cplus properties file", false, "",
+                                            "FILE", cmd);
+    TCLAP::ValueArg<std::string> control_socket("", "control-socket", "path of the control socket", false,
+                                                mcproxy::kDefaultControlSocket, "PATH", cmd);
+    cmd.parse(argc, argv);
+
+    if (auto error = mcproxy::configure_logging(verbose.getValue(), log_config.getValue()); !error.empty()) {
+      std::cerr << "mcproxy: " << error << "\n";
+      return EX_NOINPUT;
+    }
+    if (check_config.getValue() && check_kernel.getValue()) {
+      std::cerr << "mcproxy: --check-config and --check-kernel exclude each other\n";
+      return EX_USAGE;
+    }
+    if (check_config.getValue()) return mcproxy::check_config(file.getValue(), std::cout, std::cerr);
+    if (check_kernel.getValue()) return mcproxy::check_kernel(std::cout);
+    return mcproxy::run_daemon({file.getValue(), control_socket.getValue()});
+  } catch (const TCLAP::ExitException& e) {  // --help, --version
+    return e.getExitStatus();
+  } catch (const TCLAP::ArgException& e) {
+    std::cerr << "mcproxy: " << e.argId() << ": " << e.error() << "\n"
+              << "try 'mcproxy --help'\n";
+    return EX_USAGE;
+  }
+}

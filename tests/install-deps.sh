@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what mcproxy needs to build and test on Debian 12 (run as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+  build-essential cmake pkg-config \
+  libboost-dev libboost-thread-dev libtclap-dev liblog4cplus-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libmnl-dev \
+  iproute2 procps tshark tcpdump python3 python3-scapy gcovr

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Multicast traffic for the namespace labs: a sender and a receiver that use the
+kernel's own host stack (so joins are real IGMP/MLD reports from Linux).
+
+  mcast.py send GROUP PORT --rate PPS --count N [--ttl T] [--iface IF]
+  mcast.py recv GROUP PORT --seconds S [--source SRC] [--iface IF] [--out FILE]
+
+recv joins GROUP (source-specific when --source is given), counts datagrams for
+S seconds, then prints one JSON line {"received": n, "first": t, "last": t,
+"sources": [...]} (times in seconds since the epoch) and, with --out, writes it.
+Every wait is bounded; nothing here runs without --seconds / --count.
+"""
+import argparse
+import ipaddress
+import json
+import select
+import socket
+import struct
+import sys
+import time
+
+
+def ifindex(name):
+    return socket.if_nametoindex(name) if name else 0
+
+
+def send(a):
+    fam = socket.AF_INET6 if ipaddress.ip_address(a.group).version == 6 else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    if fam == socket.AF_INET:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, a.ttl)
+        if a.iface:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.iface.encode())
+    else:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, a.ttl)
+        if a.iface:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex(a.iface))
+    interval = 1.0 / a.rate
+    start = time.monotonic()
+    for i in range(a.count):
+        payload = struct.pack("!Id", i, time.time())
+        try:
+            s.sendto(payload, (a.group, a.port))
+        except OSError as e:  # e.g. no route yet: keep the pace, report at the end
+            print(f"send error: {e}", file=sys.stderr)
+        delay = start + (i + 1) * interval - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+
+def recv(a):
+    v6 = ipaddress.ip_address(a.group).version == 6
+    fam = socket.AF_INET6 if v6 else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("::" if v6 else "0.0.0.0", a.port))
+    idx = ifindex(a.iface)
+    if v6:
+        if a.source:
+            MCAST_JOIN_SOURCE_GROUP = 46
+            req = struct.pack("I4x", idx) + sockaddr_storage6(a.group) + sockaddr_storage6(a.source)
+            s.setsockopt(socket.IPPROTO_IPV6, MCAST_JOIN_SOURCE_GROUP, req)
+        else:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
+                         socket.inet_pton(socket.AF_INET6, a.group) + struct.pack("I", idx))
+    else:
+        local = "0.0.0.0"
+        if a.iface:
+            import fcntl
+            SIOCGIFADDR = 0x8915
+            res = fcntl.ioctl(s.fileno(), SIOCGIFADDR, struct.pack("256s", a.iface.encode()))
+            local = socket.inet_ntoa(res[20:24])
+        if a.source:
+            IP_ADD_SOURCE_MEMBERSHIP = 39
+            req = socket.inet_aton(a.group) + socket.inet_aton(local) + socket.inet_aton(a.source)
+            s.setsockopt(socket.IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, req)
+        else:
+            req = socket.inet_aton(a.group) + socket.inet_aton(local)
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, req)
+    deadline = time.monotonic() + a.seconds
+    n, first, last, sources = 0, None, None, set()
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        r, _, _ = select.select([s], [], [], left)
+        if not r:
+            continue
+        _, addr = s.recvfrom(2048)
+        now = time.time()
+        n += 1
+        first = first or now
+        last = now
+        sources.add(addr[0])
+    out = json.dumps({"received": n, "first": first, "last": last, "sources": sorted(sources)})
+    print(out, flush=True)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(out + "\n")
+
+
+def sockaddr_storage6(addr):
+    sa = struct.pack("HH4x", socket.AF_INET6, 0) + socket.inet_pton(socket.AF_INET6, addr) + struct.pack("I", 0)
+    return sa + b"\0" * (128 - len(sa))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    ps = sub.add_parser("send")
+    ps.add_argument("group"); ps.add_argument("port", type=int)
+    ps.add_argument("--rate", type=float, default=50); ps.add_argument("--count", type=int, required=True)
+    ps.add_argument("--ttl", type=int, default=16); ps.add_argument("--iface")
+    pr = sub.add_parser("recv")
+    pr.add_argument("group"); pr.add_argument("port", type=int)
+    pr.add_argument("--seconds", type=float, required=True); pr.add_argument("--source")
+    pr.add_argument("--iface"); pr.add_argument("--out")
+    a = p.parse_args()
+    send(a) if a.cmd == "send" else recv(a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls exactly this):
+#  1. an ASan+UBSan build with coverage and warnings as errors: unit tests, the
+#     line coverage of instances/ (kept above 90 %), and, as root, the
+#     integration tests in network namespaces;
+#  2. a TSan build: the multi-threaded tests.
+# Build trees go to build/asan and build/tsan. Set MCPROXY_SKIP_TSAN=1 to skip 2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DMCPROXY_WERROR=ON \
+  -DMCPROXY_SANITIZE=address -DMCPROXY_COVERAGE=ON >/dev/null
+cmake --build build/asan -j"$jobs"
+find build/asan -name '*.gcda' -delete
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build/asan -L unit --output-on-failure -j"$jobs"
+
+echo "== line coverage of instances/ (unit tests) =="
+gcovr --root . --object-directory build/asan --filter 'instances/' \
+  --exclude-unreachable-branches --print-summary --fail-under-line 90 -s >build/asan/coverage.txt || {
+  cat build/asan/coverage.txt; echo "coverage of instances/ is below 90 %"; exit 1; }
+tail -n 3 build/asan/coverage.txt
+
+if [ "$(id -u)" = 0 ]; then
+  ctest --test-dir build/asan -L integration --output-on-failure
+else
+  echo "== integration tests skipped: they need root (network namespaces) =="
+fi
+
+if [ "${MCPROXY_SKIP_TSAN:-0}" != 1 ]; then
+  cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DMCPROXY_WERROR=ON -DMCPROXY_SANITIZE=thread >/dev/null
+  cmake --build build/tsan -j"$jobs"
+  TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan -L threaded --output-on-failure
+fi
+echo "== all tests passed =="
