@@ -18,12 +18,12 @@ using nlohmann::json;
 // that unknown fields (usually typos) are reported instead of ignored.
 class FieldReader {
  public:
-  FieldReader(const json& object, std::string_view cmd) : object_(object), cmd_(cmd) {
+  FieldReader(const json& object, std::string cmd) : object_(object), cmd_(std::move(cmd)) {
     known_.insert("cmd");
     known_.insert("id");
   }
 
-  std::string error(const std::string& what) const { return std::string(cmd_) + ": " + what; }
+  std::string error(const std::string& what) const { return cmd_ + ": " + what; }
 
   // A string field; nothing if absent and optional.
   std::expected<std::optional<std::string>, std::string> string(const char* key, bool required) {
@@ -72,7 +72,7 @@ class FieldReader {
 
  private:
   const json& object_;
-  std::string_view cmd_;
+  std::string cmd_;
   std::set<std::string, std::less<>> known_;
 };
 

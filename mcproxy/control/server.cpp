@@ -234,7 +234,7 @@ class ControlServer::Impl {
         if (n > 0) {
           client.session.on_input(std::string_view(buffer.data(), static_cast<std::size_t>(n)), now);
           budget -= std::min(budget, static_cast<std::size_t>(n));
-          if (!dispatch(id, client, now)) return;
+          dispatch(id, client, now);
           continue;
         }
         if (n == 0) {
@@ -254,8 +254,8 @@ class ControlServer::Impl {
     service(id, client, now);
   }
 
-  // Hands the session's ready requests to the handler. False if the client was closed.
-  bool dispatch(std::uint64_t id, Client& client, TimePoint now) {
+  // Hands the session's ready requests to the handler.
+  void dispatch(std::uint64_t id, Client& client, TimePoint now) {
     for (auto& ready : client.session.take_requests(now)) {
       ++requests_;
       Reply reply = make_reply(replies_, id, ready.seq);
@@ -268,7 +268,6 @@ class ControlServer::Impl {
         reply(make_error("internal error"));
       }
     }
-    return true;
   }
 
   // Takes new requests, writes what is ready, adjusts interest, closes when done.
