@@ -52,6 +52,13 @@ codec::GroupRecord make_record(codec::RecordType type, const Address& group, con
   return r;
 }
 
+bool is_never_reported(const Address& g) {
+  if (g.is_v4()) return g.to_v4() == AddressV4::from_string("224.0.0.1");
+  const auto v6 = g.to_v6();
+  const unsigned scope = v6.to_bytes()[1] & 0x0f;
+  return scope <= 1 || v6 == AddressV6::from_string("ff02::1");
+}
+
 bool is_member_state(const Membership& m) { return m.mode == FilterMode::Exclude || !m.sources.empty(); }
 
 }  // namespace
@@ -131,6 +138,12 @@ Duration UpstreamHost::random_delay(Duration max) {
 }
 
 void UpstreamHost::set_state(const Address& group, const Membership& state, TimePoint now, Effects& out) {
+  // RFC 9776 §5 / RFC 3376 §5: no report is ever sent for the all-systems
+  // address 224.0.0.1; RFC 3810 §6: nor for ff02::1 or scope 0/1 addresses.
+  if (!group.is_multicast() || is_never_reported(group)) {
+    counters_.dropped["unreportable-group"]++;
+    return;
+  }
   auto it = groups_.find(group);
   if (it == groups_.end()) {
     if (!is_member(state)) return;  // not a member and nothing pending: nothing to do
@@ -251,6 +264,15 @@ void UpstreamHost::send_state_change(const std::vector<Address>& groups, TimePoi
   }
 }
 
+namespace {
+// RFC 3376 §7.2.1: an IGMPv1 query's Max Resp Code 0 "MUST be interpreted as
+// a value of 100 (10 seconds)".
+Duration max_response_time(const codec::Query& q) {
+  if (q.version == codec::Version::IGMPv1 || q.max_response_time.count() == 0) return Duration(10'000);
+  return std::chrono::duration_cast<Duration>(q.max_response_time);
+}
+}  // namespace
+
 void UpstreamHost::handle(const codec::Packet& packet, TimePoint now, Effects& out) {
   std::visit(
       [&](const auto& m) {
@@ -279,9 +301,21 @@ void UpstreamHost::handle_query(const codec::Packet& packet, const codec::Query&
     counters_.dropped["own-query"]++;  // looped back
     return;
   }
+  // RFC 9776 §5.2 / RFC 9777 §6.2: act on "a Query with the Router-Alert
+  // option"; older-version queries (RFC 2236, RFC 2710) carry none necessarily.
+  if (!packet.router_alert && (q.version == codec::Version::IGMPv3 || q.version == codec::Version::MLDv2)) {
+    counters_.dropped["query-without-router-alert"]++;
+    return;
+  }
   counters_.received[version_name(q.version) + "-query"]++;
   const bool general = q.group.is_unspecified();
-  const Duration ovqpt = options_.timers.older_version_querier_present_timeout();
+  // RFC 9776 §8.12 (revised from RFC 3376): the Older Version Querier Present
+  // Interval "SHOULD be the Robustness Variable times the Query Interval, plus
+  // ... the Max Response Time of the last received Query"; the host cannot know
+  // the querier's settings, so RV and QI are the link's configured (by default
+  // the RFC's default) values and the Max Response Time is the query's own.
+  const Duration ovqpt =
+      options_.timers.robustness * options_.timers.query_interval + max_response_time(q);
   // RFC 3376 §7.2.1: "IGMPv1 Querier Present is set to Older Version Querier
   // Present Timeout seconds whenever an IGMPv1 Membership Query is received.
   // IGMPv2 Querier Present is set ... whenever an IGMPv2 General Query is
@@ -298,14 +332,6 @@ void UpstreamHost::handle_query(const codec::Packet& packet, const codec::Query&
   }
 }
 
-namespace {
-// RFC 3376 §7.2.1: an IGMPv1 query's Max Resp Code 0 "MUST be interpreted as
-// a value of 100 (10 seconds)".
-Duration max_response_time(const codec::Query& q) {
-  if (q.version == codec::Version::IGMPv1 || q.max_response_time.count() == 0) return Duration(10'000);
-  return std::chrono::duration_cast<Duration>(q.max_response_time);
-}
-}  // namespace
 
 // RFC 3376 §5.2 / RFC 3810 §6.2: "The following rules are then used to
 // determine if a Report needs to be scheduled ... only the first matching

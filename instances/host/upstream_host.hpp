@@ -27,7 +27,9 @@ struct HostOptions {
   // The instance's configured protocol: below IGMPv3 / MLDv2 the host reports
   // with the older version from the start (and never switches up).
   config::Protocol protocol = config::Protocol::IGMPv3;
-  config::Timers timers;  // robustness, unsolicited report interval, OVQP timeout
+  // Robustness, Unsolicited Report Interval, and the RV x QI part of the Older
+  // Version Querier Present Interval (RFC 9776 §8.12).
+  config::Timers timers;
   std::size_t mtu = 1500;  // link MTU: reports are split to fit
 };
 

@@ -356,7 +356,7 @@ TEST_F(HostTest, Igmpv2QuerierSwitchesToV2ModeUntilOlderVersionQuerierPresentTim
   ASSERT_EQ(leave.packets.size(), 1u);
   EXPECT_EQ(leave.packets[0].packet.destination, A("224.0.0.2"));
   EXPECT_EQ(leave.packets[0].packet.message, codec::Message(codec::LeaveGroup{codec::Version::IGMPv2, kGroup}));
-  // Older Version Querier Present Timeout = RV*QI + QRI = 260 s.
+  // Older Version Querier Present Interval = RV*QI + Max Response Time = 260 s.
   advance(seconds(259));
   EXPECT_EQ(host->compatibility_mode(), codec::Version::IGMPv2);
   advance(seconds(2));
@@ -502,6 +502,49 @@ TEST_F(HostTest, ReportsFromOtherHostsAreIgnored) {
   host->handle(p, now, e);
   EXPECT_TRUE(e.packets.empty());
   EXPECT_EQ(host->counters().received.at("igmpv2-report"), 1u);
+}
+
+
+// RFC 9776 §5 (RFC 3376 §5): no report for the all-systems group; RFC 3810 §6:
+// none for ff02::1 nor node-local scope.
+TEST_F(HostTest, AllSystemsGroupIsNeverReported) {
+  make();
+  EXPECT_TRUE(set(A("224.0.0.1"), exclude({})).packets.empty());
+  EXPECT_EQ(host->counters().dropped.at("unreportable-group"), 1u);
+  make(config::Protocol::MLDv2);
+  EXPECT_TRUE(set(A("ff02::1"), exclude({})).packets.empty());
+  EXPECT_TRUE(set(A("ff01::5"), exclude({})).packets.empty());
+}
+
+// RFC 9776 §5.2: a Query is acted on when it carries the Router Alert option.
+TEST_F(HostTest, V3QueryWithoutRouterAlertIsIgnored) {
+  make();
+  set(kGroup, exclude({}));
+  advance(seconds(5));
+  codec::Packet p;
+  p.source = kQuerier;
+  p.destination = A("224.0.0.1");
+  p.router_alert = false;
+  p.message = v3_query();
+  Effects e;
+  host->handle(p, now, e);
+  EXPECT_FALSE(host->next_deadline().has_value());
+  EXPECT_EQ(host->counters().dropped.at("query-without-router-alert"), 1u);
+}
+
+// RFC 9776 §8.12 (revised): Older Version Querier Present Interval = RV x QI +
+// the Max Response Time of the last received Query (here 2 x 125 s + 20 s).
+TEST_F(HostTest, OlderVersionQuerierPresentIntervalUsesQueryMaxResponseTime) {
+  make();
+  codec::Query q;
+  q.version = codec::Version::IGMPv2;
+  q.group = A("0.0.0.0");
+  q.max_response_time = Duration(20'000);
+  query(q);
+  advance(seconds(269));
+  EXPECT_EQ(host->compatibility_mode(), codec::Version::IGMPv2);
+  advance(seconds(2));
+  EXPECT_EQ(host->compatibility_mode(), codec::Version::IGMPv3);
 }
 
 }  // namespace
