@@ -384,7 +384,10 @@ void DownstreamRouter::reconfigure(const DownstreamOptions& options, TimePoint n
     if (started) start(now, out);
     return;
   }
+  const bool lower_version = level_of(options.protocol) < impl_->configured_level();
   impl_->options = options;
+  // Pending Q(G,A) cannot be sent in IGMPv1/v2 or MLDv1 form.
+  if (lower_version) impl_->stop_specific_queries();
   Context ctx = impl_->context(now);
   impl_->querier.reconfigure(options.timers, ctx);
 }

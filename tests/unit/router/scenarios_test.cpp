@@ -142,3 +142,25 @@ TEST(Scenario, CopyAndMove) {
 
 }  // namespace
 }  // namespace mcproxy::instances::test
+
+namespace mcproxy::instances::test {
+namespace {
+
+// Reconfiguring IGMPv3 -> IGMPv2: pending source-specific queries end; the
+// groups become IGMPv2 mode and queries are sent as IGMPv2 from now on.
+TEST(Scenario, ReconfigureToOlderVersion) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(codec::RecordType::AllowNewSources, "232.1.1.1", {"198.51.100.1"})}));
+  h.receive(v3_report("192.0.2.20", {record(codec::RecordType::BlockOldSources, "232.1.1.1", {"198.51.100.1"})}));
+  h.router.reconfigure(options(config::Protocol::IGMPv2), h.now, h.out);
+  h.clear();
+  h.advance(1s);
+  EXPECT_TRUE(h.queries().empty());
+  EXPECT_EQ(h.router.compatibility_mode(ip("232.1.1.1")), codec::Version::IGMPv2);
+  h.advance(125s);
+  ASSERT_FALSE(h.queries().empty());
+  EXPECT_EQ(h.queries().back().version, codec::Version::IGMPv2);
+}
+
+}  // namespace
+}  // namespace mcproxy::instances::test
