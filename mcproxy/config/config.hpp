@@ -122,7 +122,7 @@ struct InterfaceConfig {
   TimerOptions timers;                         // per-interface overrides (downstreams)
   std::optional<bool> quick_leave;             // override of the instance's
   std::vector<Prefix> alternative_subnets;     // sources accepted besides the link's own subnets
-  std::optional<unsigned> threshold;           // minimal TTL for forwarding (upstream); 1..255
+  std::optional<unsigned> threshold;           // minimal TTL to forward out of this interface (VIF threshold); 1..255
   std::optional<unsigned> max_groups;          // downstream limit; unset = unlimited
   std::optional<unsigned> max_sources;         // per group; unset = unlimited
   std::optional<FilterBinding> filter_in;      // `in whitelist|blacklist table T`
