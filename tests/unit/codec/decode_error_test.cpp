@@ -89,7 +89,13 @@ Bytes ipv4_changed(std::size_t at, std::uint8_t value, bool fix = true) {
   return b;
 }
 
-Bytes ipv6() { return encode_ipv6(packet(kV6Source, kV6Destination, 1, true, V3Report{Version::MLDv2, {}})); }
+Bytes ipv6() {
+  Packet p;
+  p.source = kV6Source;
+  p.destination = kV6Destination;
+  p.message = V3Report{Version::MLDv2, {}};
+  return encode_ipv6(p);
+}
 
 Bytes ipv6_changed(std::size_t at, std::uint8_t value) {
   Bytes b = ipv6();
