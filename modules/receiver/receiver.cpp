@@ -178,7 +178,12 @@ void Receiver::handle(ReceiverMessage&& message) {
                    unwatch(it->second.socket->get());
                    mroute_sockets_.erase(it);
                  },
-                 [this](SubscribeLinkEvents& m) { link_subscribers_[m.subscriber] = std::move(m.owner); },
+                 [this](SubscribeLinkEvents& m) {
+                   // A new subscriber first learns every interface as it is now,
+                   // then the changes: no window where an event is missed.
+                   for (auto& e : current_state()) deliver(m.owner, InterfaceChanged{std::move(e)});
+                   link_subscribers_[m.subscriber] = std::move(m.owner);
+                 },
                  [this](UnsubscribeLinkEvents& m) { link_subscribers_.erase(m.subscriber); },
              },
              message);
@@ -284,6 +289,22 @@ void Receiver::read_mld() {
   }
 }
 
+std::vector<LinkEvent> Receiver::current_state() {
+  auto interfaces = kernel_.list_interfaces();
+  if (!interfaces) {
+    LOG4CPLUS_WARN(logger(), interfaces.error().message().c_str());
+    return {};
+  }
+  std::vector<LinkEvent> out;
+  for (const auto& i : *interfaces) {
+    out.push_back(LinkEvent{LinkChange::NewLink, i.ifindex, i.name, i.up, i.running, i.multicast, std::nullopt, 0});
+    for (const auto& a : i.addresses)
+      out.push_back(LinkEvent{LinkChange::NewAddress, i.ifindex, i.name, i.up, i.running, i.multicast, a.address,
+                              a.prefix_length});
+  }
+  return out;
+}
+
 void Receiver::read_links() {
   auto events = kernel_.read_link_events(link_monitor_.get());
   if (!events) {
@@ -291,16 +312,7 @@ void Receiver::read_links() {
     // now, so instances converge on the current state.
     drop(DropReason::LinkMonitorOverrun);
     LOG4CPLUS_WARN(logger(), events.error().message().c_str() << "; resynchronising interfaces");
-    auto interfaces = kernel_.list_interfaces();
-    if (!interfaces) return;
-    std::vector<LinkEvent> synthetic;
-    for (const auto& i : *interfaces) {
-      synthetic.push_back(LinkEvent{LinkChange::NewLink, i.ifindex, i.name, i.up, i.running, i.multicast, std::nullopt, 0});
-      for (const auto& a : i.addresses)
-        synthetic.push_back(LinkEvent{LinkChange::NewAddress, i.ifindex, i.name, i.up, i.running, i.multicast,
-                                      a.address, a.prefix_length});
-    }
-    events = std::move(synthetic);
+    events = current_state();
   }
   for (auto& e : *events) {
     link_events_.fetch_add(1, std::memory_order_relaxed);

@@ -81,6 +81,8 @@ class Receiver {
   void read_mroute(const TableId& table, const MrouteSocket& socket);
   void read_mld();
   void read_links();
+  // Every interface and address as the kernel has them now, as events.
+  std::vector<LinkEvent> current_state();
   void dispatch_v4(const MrouteSocket& socket, std::span<const std::uint8_t> bytes, const kernel::Datagram& d);
   void deliver(const InstanceMailboxRef& owner, InstanceEvent event);
   void drop(DropReason r) { drops_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed); }

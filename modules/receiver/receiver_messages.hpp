@@ -44,7 +44,8 @@ struct RemoveMrouteSocket {
   TableId table;
 };
 
-// From an instance: send me every link/address change (InterfaceChanged).
+// From an instance: send me every link/address change (InterfaceChanged),
+// starting with the current state (NewLink and NewAddress for every interface).
 struct SubscribeLinkEvents {
   std::uint64_t subscriber = 0;  // caller-chosen id, for unsubscribing
   InstanceMailboxRef owner;

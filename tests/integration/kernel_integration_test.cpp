@@ -4,6 +4,7 @@
 #include "modules/codec/codec.hpp"
 #include "modules/kernel/linux_kernel.hpp"
 #include "modules/kernel/upcall.hpp"
+#include "modules/receiver/receiver.hpp"
 #include "modules/routing/routing.hpp"
 #include "netns.hpp"
 
@@ -414,6 +415,98 @@ TEST(RoutingOnKernel, StaleRulesRemovedTableBuiltAndTornDown) {
   EXPECT_FALSE(contains(rules, "30000:")) << rules;
   EXPECT_TRUE(contains(rules, "lookup 202")) << rules;
 }
+
+
+// Joins `group` on h0 from the host namespace; the host's kernel then sends
+// unsolicited reports (RFC 3376 §5.1, RFC 3810 §6.1). The socket keeps the
+// membership while it lives.
+Fd join_from_host(const Topology& topo, const Address& group) {
+  InNetns in(topo.host());
+  LinuxKernel k;
+  const int ifindex = *k.ifindex_of("h0");
+  Fd s(::socket(group.is_v4() ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (group.is_v4()) {
+    ip_mreqn m{};
+    m.imr_multiaddr.s_addr = htonl(group.to_v4().to_uint());
+    m.imr_ifindex = ifindex;
+    EXPECT_EQ(::setsockopt(s.get(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m), 0);
+  } else {
+    ipv6_mreq m{};
+    const auto b = group.to_v6().to_bytes();
+    std::memcpy(&m.ipv6mr_multiaddr, b.data(), 16);
+    m.ipv6mr_interface = static_cast<unsigned>(ifindex);
+    EXPECT_EQ(::setsockopt(s.get(), IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m), 0);
+  }
+  return s;
+}
+
+// True if `m` is a report that names `group` (any version).
+bool reports(const codec::Message& m, const Address& group) {
+  if (const auto* r = std::get_if<codec::MembershipReport>(&m)) return r->group == group;
+  if (const auto* r = std::get_if<codec::V3Report>(&m))
+    return std::any_of(r->records.begin(), r->records.end(), [&](const auto& rec) { return rec.group == group; });
+  return false;
+}
+
+struct ReportCase {
+  const char* name;
+  Family family;
+  const char* group;
+  const char* host_sysctl;  // forces the host's protocol version
+};
+
+class ReceiverOnKernel : public ::testing::TestWithParam<ReportCase> {};
+
+// The Receiver's claim about where reports arrive (doc/architecture.md,
+// "Receiving"): IGMPv3 to 224.0.0.22 and IGMPv2 to the group itself both reach
+// the instance through its table's mroute socket; MLDv1/v2 through the MLD
+// socket. Each ends up as a ReceivedPacket for the registering instance.
+TEST_P(ReceiverOnKernel, HostReportReachesRegisteredInstance) {
+  REQUIRE_ROOT();
+  const ReportCase c = GetParam();
+  Topology topo;
+  ASSERT_EQ(run("ip netns exec " + topo.host().name() + " sysctl -qw " + c.host_sysctl).status, 0);
+  const Address group = boost::asio::ip::make_address(c.group);
+  InNetns in(topo.router());
+  LinuxKernel k;
+  receiver::Receiver rx(k);
+  ASSERT_TRUE(rx.open());
+  routing::Routing r(k, [&rx](receiver::ReceiverMessage m) { rx.handle(std::move(m)); });
+  auto owner = std::make_shared<InstanceMailbox>(256);
+  const TableId table{c.family, 300};
+  const int up = *k.ifindex_of("up0");
+  r.handle(routing::CreateTable{table, owner, 1});
+  r.handle(routing::AddVif{table, up, "up0", 1, 2});
+  rx.handle(receiver::RegisterInterface{c.family, up, "up0", owner});
+  Fd membership = join_from_host(topo, group);
+
+  bool seen = false;
+  std::vector<std::string> failures;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!seen && std::chrono::steady_clock::now() < until) {
+    rx.run_once(std::chrono::milliseconds(100));
+    owner->drain([&](InstanceEvent&& e) {
+      if (auto* p = std::get_if<ReceivedPacket>(&e)) {
+        EXPECT_EQ(p->ifindex, up);
+        EXPECT_EQ(p->ifname, "up0");
+        seen = seen || reports(p->packet.message, group);
+      } else if (auto* f = std::get_if<RoutingFailure>(&e)) {
+        failures.push_back(f->error);
+      }
+    });
+  }
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  EXPECT_TRUE(seen) << "no report for " << c.group << " within 5 s";
+  r.shutdown_tables();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Versions, ReceiverOnKernel,
+    ::testing::Values(ReportCase{"IGMPv3", Family::V4, "239.5.5.3", "net.ipv4.conf.all.force_igmp_version=3"},
+                      ReportCase{"IGMPv2", Family::V4, "239.5.5.2", "net.ipv4.conf.all.force_igmp_version=2"},
+                      ReportCase{"MLDv2", Family::V6, "ff3e::5:2", "net.ipv6.conf.all.force_mld_version=2"},
+                      ReportCase{"MLDv1", Family::V6, "ff3e::5:1", "net.ipv6.conf.all.force_mld_version=1"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace mcproxy::kernel

@@ -198,6 +198,22 @@ TEST_F(ReceiverTest, LinkEventsAreBroadcastToSubscribersAndRenameRegistrations) 
   EXPECT_EQ(std::get<ReceivedPacket>(ev[0]).ifname, "dn0-new");
 }
 
+TEST_F(ReceiverTest, NewSubscriberFirstGetsCurrentInterfaces) {
+  kernel::InterfaceInfo eth;
+  eth.ifindex = 2;
+  eth.name = "eth0";
+  eth.up = true;
+  eth.addresses = {{kHost4, 24}, {kHost6, 64}};
+  kernel.set_interfaces({eth});
+  receiver.handle(SubscribeLinkEvents{1, a});
+  auto ev = events(*a);
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(std::get<InterfaceChanged>(ev[0]).event.change, LinkChange::NewLink);
+  EXPECT_EQ(std::get<InterfaceChanged>(ev[0]).event.name, "eth0");
+  EXPECT_EQ(std::get<InterfaceChanged>(ev[1]).event.address, kHost4);
+  EXPECT_EQ(std::get<InterfaceChanged>(ev[2]).event.prefix_length, 64);
+}
+
 TEST_F(ReceiverTest, InstanceGoneAndMailboxFullAreCounted) {
   auto tiny = std::make_shared<InstanceMailbox>(1);
   const int fd = add_mroute({Family::V4, 10}, tiny);
