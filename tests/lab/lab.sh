@@ -12,6 +12,7 @@ lab_init() {  # lab_init PREFIX
 }
 
 lab_teardown() {
+  set +e  # teardown must finish even when called from a `set -e` script
   local pid ns
   for pid in "${LAB_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for ns in "${LAB_NAMESPACES[@]}"; do
@@ -19,6 +20,7 @@ lab_teardown() {
   done
   for ns in "${LAB_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
   LAB_NAMESPACES=()
+  return 0
 }
 
 lab_ns() {  # lab_ns NAME: creates $LAB_PREFIX-NAME with lo up and no IPv6 DAD delay
