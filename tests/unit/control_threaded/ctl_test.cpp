@@ -73,6 +73,16 @@ TEST_F(CtlTest, MetricsPrintsTheText) {
   EXPECT_EQ(out_.str(), "# TYPE mcproxy_up gauge\nmcproxy_up 1\n");
 }
 
+TEST_F(CtlTest, LargeAnswersArriveWhole) {
+  FakeHandler handler;
+  std::string text;
+  for (int i = 0; text.size() < 3 * 1024 * 1024; ++i) text += "mcproxy_sample{n=\"" + std::to_string(i) + "\"} 1\n";
+  handler.set_answer(make_ok({{"text", text}}));
+  serve(handler);
+  EXPECT_EQ(run({"metrics"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), text);
+}
+
 TEST_F(CtlTest, DaemonErrorExitsOneWithItsMessage) {
   FakeHandler handler;
   handler.set_answer(make_error("no instance 'iptv'"));

@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <thread>
 
@@ -278,6 +280,76 @@ TEST_F(ServerTest, StopWithConnectedClientsIsPrompt) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
   EXPECT_TRUE(a.closed_by_server());
   EXPECT_TRUE(b.closed_by_server());
+}
+
+// A handler that answers from worker threads, in whatever order they run.
+class WorkerHandler : public ControlHandler {
+ public:
+  WorkerHandler() {
+    for (int i = 0; i < 3; ++i) workers_.emplace_back([this] { work(); });
+  }
+  ~WorkerHandler() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& worker : workers_) worker.join();
+  }
+  void handle(const Request& request, Reply reply) override {
+    const auto* show = std::get_if<ShowRequest>(&request);
+    json answer = make_ok({{"instance", show != nullptr && show->instance ? *show->instance : ""}});
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.emplace_back(std::move(reply), std::move(answer));
+    }
+    wake_.notify_one();
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job.first(std::move(job.second));
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::pair<Reply, json>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+TEST_F(ServerTest, ConcurrentClientsGetTheirOwnAnswersInOrder) {
+  WorkerHandler handler;
+  auto server = start(options(), handler);
+  constexpr int kClients = 8;
+  constexpr int kRequests = 40;
+  std::vector<std::thread> clients;
+  std::atomic<int> good{0};
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      LineClient client(server->path());
+      std::string batch;
+      for (int r = 0; r < kRequests; ++r)
+        batch += json({{"cmd", "show"}, {"what", "mfc"}, {"instance", "c" + std::to_string(c)}, {"id", r}}).dump() + "\n";
+      client.send(batch);
+      for (int r = 0; r < kRequests; ++r) {
+        auto line = parse(client.read_line());
+        if (line == json({{"ok", true}, {"instance", "c" + std::to_string(c)}, {"id", r}})) ++good;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(good.load(), kClients * kRequests);
+  EXPECT_EQ(server->counters().requests, static_cast<std::uint64_t>(kClients * kRequests));
 }
 
 // Peer credentials (SO_PEERCRED): a process running as nobody (65534) is
