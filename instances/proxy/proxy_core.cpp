@@ -465,6 +465,9 @@ void ProxyCore::reconfigure(const config::InstanceConfig& cfg, TimePoint now, Co
 
   std::map<std::string, std::unique_ptr<Downstream>> old_downstreams = std::move(downstreams_);
   downstreams_.clear();
+  // Router effects are taken in only once every downstream is back in place,
+  // so no aggregation runs over half of them.
+  Effects pending;
   for (const auto& ifc : cfg_.downstreams) {
     auto it = old_downstreams.find(ifc.name);
     if (it != old_downstreams.end()) {
@@ -472,10 +475,8 @@ void ProxyCore::reconfigure(const config::InstanceConfig& cfg, TimePoint now, Co
       old_downstreams.erase(it);
       d->cfg = ifc;
       d->adopted = false;
-      Effects e;
-      d->router->reconfigure(downstream_options(ifc), now, e);
+      d->router->reconfigure(downstream_options(ifc), now, pending);
       downstreams_.emplace(ifc.name, std::move(d));
-      absorb(e, now, out);
     } else {
       auto d = std::make_unique<Downstream>();
       d->cfg = ifc;
@@ -486,6 +487,7 @@ void ProxyCore::reconfigure(const config::InstanceConfig& cfg, TimePoint now, Co
   // Downstreams attached by a handover stay until taken away again.
   for (auto& [name, d] : old_downstreams)
     if (d->adopted && find_upstream(name) == nullptr) downstreams_.emplace(name, std::move(d));
+  absorb(pending, now, out);
   refresh_all(now, out);
 }
 

@@ -403,6 +403,23 @@ TEST_F(CoreTest, DownstreamHandoverMovesMembershipsBetweenInstances) {
   EXPECT_EQ(core->take_downstream("d0", now, ae), nullptr);
 }
 
+// Changing timers keeps every membership: no upstream report, no route change.
+TEST_F(CoreTest, ReconfigureTimersDisturbsNothing) {
+  make();
+  up_all();
+  join("d1", H3);
+  data("u0");
+  advance(seconds(5));
+  auto changed = cfg;
+  changed.timers.query_interval = Duration(60'000);
+  changed.downstreams[0].quick_leave = true;
+  CoreEffects e;
+  core->reconfigure(changed, now, e);
+  EXPECT_TRUE(upstream_records(e).empty());
+  EXPECT_TRUE(e.routes.empty());
+  EXPECT_EQ(core->routes().size(), 1u);
+}
+
 // Reconfiguration keeps state and applies new filters at once.
 TEST_F(CoreTest, ReconfigureAppliesNewFilterAtOnceAndKeepsState) {
   make();
