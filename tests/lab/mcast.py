@@ -2,12 +2,16 @@
 """Multicast traffic for the namespace labs: a sender and a receiver that use the
 kernel's own host stack (so joins are real IGMP/MLD reports from Linux).
 
-  mcast.py send GROUP PORT --rate PPS --count N [--ttl T] [--iface IF]
+  mcast.py send GROUP PORT --rate PPS --count N [--ttl T] [--iface IF] [--source ADDR]
   mcast.py recv GROUP PORT --seconds S [--source SRC] [--iface IF] [--out FILE]
 
+send --source sends from that local address (a second sender on one host).
 recv joins GROUP (source-specific when --source is given), counts datagrams for
 S seconds, then prints one JSON line {"received": n, "first": t, "last": t,
-"sources": [...]} (times in seconds since the epoch) and, with --out, writes it.
+"sources": [...], "per_source": {src: n}, "seq_min": i, "seq_max": i,
+"missing": m} (times in seconds since the epoch; `missing` counts the sequence
+numbers absent between seq_min and seq_max of the busiest source: a gap in the
+stream) and, with --out, writes it.
 Every wait is bounded; nothing here runs without --seconds / --count.
 """
 import argparse
@@ -27,8 +31,12 @@ def ifindex(name):
 def send(a):
     fam = socket.AF_INET6 if ipaddress.ip_address(a.group).version == 6 else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
+    if a.source:
+        s.bind((a.source, 0))
     if fam == socket.AF_INET:
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, a.ttl)
+        if a.source:
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(a.source))
         if a.iface:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.iface.encode())
     else:
@@ -79,6 +87,7 @@ def recv(a):
             s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, req)
     deadline = time.monotonic() + a.seconds
     n, first, last, sources = 0, None, None, set()
+    per_source, seqs = {}, {}
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -86,13 +95,20 @@ def recv(a):
         r, _, _ = select.select([s], [], [], left)
         if not r:
             continue
-        _, addr = s.recvfrom(2048)
+        data, addr = s.recvfrom(2048)
         now = time.time()
+        per_source[addr[0]] = per_source.get(addr[0], 0) + 1
+        if len(data) >= 4:
+            seqs.setdefault(addr[0], set()).add(struct.unpack("!I", data[:4])[0])
         n += 1
         first = first or now
         last = now
         sources.add(addr[0])
-    out = json.dumps({"received": n, "first": first, "last": last, "sources": sorted(sources)})
+    first_seqs = seqs[max(seqs, key=lambda k: len(seqs[k]))] if seqs else set()
+    lo, hi = (min(first_seqs), max(first_seqs)) if first_seqs else (None, None)
+    missing = (hi - lo + 1 - len(first_seqs)) if first_seqs else 0
+    out = json.dumps({"received": n, "first": first, "last": last, "sources": sorted(sources),
+                      "per_source": per_source, "seq_min": lo, "seq_max": hi, "missing": missing})
     print(out, flush=True)
     if a.out:
         with open(a.out, "w") as f:
@@ -111,6 +127,7 @@ def main():
     ps.add_argument("group"); ps.add_argument("port", type=int)
     ps.add_argument("--rate", type=float, default=50); ps.add_argument("--count", type=int, required=True)
     ps.add_argument("--ttl", type=int, default=16); ps.add_argument("--iface")
+    ps.add_argument("--source")
     pr = sub.add_parser("recv")
     pr.add_argument("group"); pr.add_argument("port", type=int)
     pr.add_argument("--seconds", type=float, required=True); pr.add_argument("--source")
