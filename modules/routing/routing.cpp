@@ -188,6 +188,25 @@ void Routing::del_vif(const DelVif& m) {
       fail(m.table, t.owner, 0, "del rule " + vif.ifname, s.error());
   }
   t.vifs.erase(v);
+  // Entries must not keep pointing at the VIF number: the next AddVif may give
+  // it to another interface. Entries arriving on it go; others lose it as an
+  // outgoing interface.
+  for (auto entry = t.mfc.begin(); entry != t.mfc.end();) {
+    MfcEntry& e = entry->second;
+    if (e.incoming == vif.vif) {
+      if (auto s = kernel_.del_mfc(t.socket->get(), e.source, e.group); !s)
+        LOG4CPLUS_DEBUG(logger(), to_string(m.table).c_str() << ": " << s.error().message().c_str());
+      entry = t.mfc.erase(entry);
+      continue;
+    }
+    const auto before = e.outgoing.size();
+    std::erase_if(e.outgoing, [&](const OutgoingVif& o) { return o.vif == vif.vif; });
+    if (e.outgoing.size() != before) {
+      if (auto s = kernel_.add_mfc(t.socket->get(), e); !s)
+        fail(m.table, t.owner, 0, "update mfc (" + e.source.to_string() + ", " + e.group.to_string() + ")", s.error());
+    }
+    ++entry;
+  }
   post_to(t.owner, VifRemoved{m.table, m.ifindex, vif.vif});
 }
 

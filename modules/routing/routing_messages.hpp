@@ -39,7 +39,8 @@ struct AddVif {
 };
 
 // Removes the VIF (and its rules). Reply: VifRemoved. A VIF the kernel already
-// dropped (its interface vanished) is forgotten silently.
+// dropped (its interface vanished) is forgotten silently. MFC entries arriving
+// on the VIF are deleted; the others stop forwarding to it.
 struct DelVif {
   TableId table;
   int ifindex = 0;

@@ -182,6 +182,25 @@ TEST_F(RoutingTest, DelMfcRemovesEntry) {
   EXPECT_EQ(calls_named("del_mfc").size(), 1u);
 }
 
+// A VIF number freed by DelVif may go to another interface next: no entry
+// may keep forwarding to (or accepting from) it.
+TEST_F(RoutingTest, DelVifRemovesItFromForwardingEntries) {
+  create(kTable4);
+  add_vif(kTable4, 4, "up0");
+  add_vif(kTable4, 5, "dn0");
+  add_vif(kTable4, 6, "dn1");
+  const Address other_group = AddressV4({239, 2, 2, 2});
+  routing.handle(SetMfc{kTable4, kSource, kGroup, 4, {{5, 1}, {6, 1}}, 1});
+  routing.handle(SetMfc{kTable4, kSource, other_group, 5, {{6, 1}}, 2});
+  routing.handle(DelVif{kTable4, 5});
+  const auto mfc = kernel.tables().at(fd_of(kTable4)).mfc;
+  ASSERT_EQ(mfc.size(), 1u);
+  EXPECT_EQ(mfc.begin()->second.group, kGroup);
+  EXPECT_EQ(mfc.begin()->second.outgoing, (std::vector<OutgoingVif>{{2, 1}}));
+  add_vif(kTable4, 7, "dn2");  // reuses VIF 1
+  EXPECT_EQ(kernel.tables().at(fd_of(kTable4)).mfc.begin()->second.outgoing, (std::vector<OutgoingVif>{{2, 1}}));
+}
+
 TEST_F(RoutingTest, CountersAreRepliedToRequester) {
   create(kTable4);
   add_vif(kTable4, 4, "up0");
