@@ -350,6 +350,41 @@ std::string instance_words(const InstanceAddRequest& request) {
   return words + join(request.upstreams) + " ==> " + join(request.downstreams);
 }
 
+std::string describe(const Request& request) {
+  return std::visit(
+      [](const auto& r) -> std::string {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, ShowRequest>) {
+          return "show " + std::string(to_string(r.what)) + (r.instance ? " " + *r.instance : "");
+        } else if constexpr (std::is_same_v<T, InstanceAddRequest>) {
+          return "instance add " + r.name + " " + instance_words(r);
+        } else if constexpr (std::is_same_v<T, InstanceRemoveRequest>) {
+          return "instance remove " + r.name;
+        } else if constexpr (std::is_same_v<T, InterfaceAddRequest>) {
+          return "interface add " + r.instance + " " + std::string(to_string(r.role)) + " " + r.name;
+        } else if constexpr (std::is_same_v<T, InterfaceRemoveRequest>) {
+          return "interface remove " + r.instance + " " + r.name;
+        } else if constexpr (std::is_same_v<T, InterfaceMoveRequest>) {
+          return "interface move " + r.name + " " + r.from + " " + r.to;
+        } else if constexpr (std::is_same_v<T, SetRequest>) {
+          std::string out = "set " + r.instance;
+          if (r.interface) out += " " + std::string(to_string(r.interface->role)) + " " + r.interface->name;
+          return out + " " + r.words;
+        } else if constexpr (std::is_same_v<T, StaticAddRequest> || std::is_same_v<T, StaticRemoveRequest>) {
+          std::string out = std::is_same_v<T, StaticAddRequest> ? "static add " : "static remove ";
+          out += r.route.instance + " (" + r.route.group.to_string() + " | " +
+                 (r.route.source ? r.route.source->to_string() : "*") + ")";
+          if (!r.route.downstreams.empty()) out += " ==> " + join(r.route.downstreams);
+          return out;
+        } else if constexpr (std::is_same_v<T, ReloadRequest>) {
+          return "reload";
+        } else {
+          return "metrics";
+        }
+      },
+      request);
+}
+
 std::optional<std::string> check_option_words(std::string_view words) {
   if (words.find_first_not_of(" \t") == std::string_view::npos) return "no option given";
   for (char c : words) {

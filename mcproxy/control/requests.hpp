@@ -123,6 +123,10 @@ std::expected<Request, std::string> parse_request(const nlohmann::json& line);
 // The JSON form of a request; parse_request(to_json(r)) == r for every valid r.
 nlohmann::json to_json(const Request& request);
 
+// The request in mcproxyctl's words ("set iptv downstream eth1 query-interval
+// 30s"), for log lines of the daemon; mcproxyctl translates it back.
+std::string describe(const Request& request);
+
 // Parses `[table N] UP... ==> DOWN...` (the words of instance-add).
 std::expected<InstanceAddRequest, std::string> parse_instance_words(std::string name, std::string_view words);
 // The words of instance-add for `request`: "table 3 eth0 ==> eth1 eth2".

@@ -1,6 +1,8 @@
 // mcproxyctl's command words into requests, for every command and bad input.
 #include "mcproxy/ctl/arguments.hpp"
 
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 namespace mcproxy::ctl {
@@ -66,6 +68,26 @@ INSTANTIATE_TEST_SUITE_P(
              StaticRemoveRequest{{"iptv", ip("239.1.1.1"), std::nullopt, {"eth2"}}}},
         Good{{"reload"}, ReloadRequest{}},
         Good{{"metrics"}, MetricsRequest{}}));
+
+// describe() writes a request in mcproxyctl's words; they translate back.
+TEST_P(TranslateGood, DescribeGivesWordsThatTranslateBack) {
+  const std::string text = describe(GetParam().expected);
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; in >> word;) words.push_back(word);
+  auto request = translate_arguments(words);
+  ASSERT_TRUE(request) << text << ": " << request.error();
+  EXPECT_EQ(*request, GetParam().expected) << text;
+}
+
+TEST(Describe, ReadsLikeTheCommandLine) {
+  EXPECT_EQ(describe(SetRequest{"iptv", InterfaceRef{InterfaceRole::Downstream, "eth1"}, "query-interval 30s"}),
+            "set iptv downstream eth1 query-interval 30s");
+  EXPECT_EQ(describe(StaticAddRequest{{"iptv", ip("239.1.1.1"), std::nullopt, {"eth1", "eth2"}}}),
+            "static add iptv (239.1.1.1 | *) ==> eth1 eth2");
+  EXPECT_EQ(describe(InstanceAddRequest{"iptv", 3, {"eth0"}, {"eth1"}}), "instance add iptv table 3 eth0 ==> eth1");
+  EXPECT_EQ(describe(ShowRequest{ShowWhat::Mfc, "iptv"}), "show mfc iptv");
+}
 
 struct Bad {
   Words words;
