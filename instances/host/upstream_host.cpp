@@ -118,6 +118,7 @@ void UpstreamHost::set_mode(codec::Version mode) {
   mode_ = mode;
   counters_.received["compatibility-mode-" + version_name(mode)]++;
   general_response_at_.reset();
+  timer_index_.clear();
   std::vector<Address> idle;
   for (auto& [group, gs] : groups_) {
     gs.filter_mode_retransmissions = 0;
@@ -165,16 +166,17 @@ void UpstreamHost::set_state(const Address& group, const Membership& state, Time
       // repeat it [Robustness Variable] - 1 times after random delays.
       send_old_report(group, out);
       gs.old_version_retransmissions = options_.timers.robustness > 0 ? options_.timers.robustness - 1 : 0;
-      gs.retransmit_at.reset();
-      if (gs.old_version_retransmissions > 0)
-        gs.retransmit_at = now + random_delay(options_.timers.unsolicited_report_interval);
+      arm(group, gs, TimerKind::Retransmit,
+          gs.old_version_retransmissions > 0
+              ? std::optional<TimePoint>(now + random_delay(options_.timers.unsolicited_report_interval))
+              : std::nullopt);
     } else if (was && !is) {
       // RFC 2236 §3: leave (always, we do not track the "last reporter" flag);
       // RFC 3376 §7.2.1: in IGMPv1 mode no leave exists.
       send_old_leave(group, out);
       gs.old_version_retransmissions = 0;
-      gs.retransmit_at.reset();
-      gs.query_response_at.reset();
+      arm(group, gs, TimerKind::Retransmit, std::nullopt);
+      arm(group, gs, TimerKind::QueryResponse, std::nullopt);
     }
     // A source-list change while joined has no v1/v2 expression.
   }
@@ -255,11 +257,10 @@ void UpstreamHost::send_state_change(const std::vector<Address>& groups, TimePoi
     GroupState& gs = it->second;
     // RFC 3376 §5.1: retransmitted "at intervals chosen at random from the
     // range (0, [Unsolicited Report Interval])".
-    if (gs.filter_mode_retransmissions > 0 || !gs.source_retransmissions.empty()) {
-      gs.retransmit_at = now + random_delay(options_.timers.unsolicited_report_interval);
-    } else {
-      gs.retransmit_at.reset();
-    }
+    arm(g, gs, TimerKind::Retransmit,
+        (gs.filter_mode_retransmissions > 0 || !gs.source_retransmissions.empty())
+            ? std::optional<TimePoint>(now + random_delay(options_.timers.unsolicited_report_interval))
+            : std::nullopt);
     forget_if_idle(g);
   }
 }
@@ -360,7 +361,7 @@ void UpstreamHost::handle_v3_query(const codec::Query& q, TimePoint now) {
   // 3. No pending response for this group: use the group timer; record the
   //    queried sources for a Group-and-Source-Specific Query.
   if (!gs.query_response_at) {
-    gs.query_response_at = at;
+    arm(q.group, gs, TimerKind::QueryResponse, at);
     gs.query_sources = std::set<Address>(q.sources.begin(), q.sources.end());
     return;
   }
@@ -372,7 +373,7 @@ void UpstreamHost::handle_v3_query(const codec::Query& q, TimePoint now) {
     // 5. Group-and-Source-Specific Query with a non-empty recorded list: augment it.
     gs.query_sources.insert(q.sources.begin(), q.sources.end());
   }
-  gs.query_response_at = std::min(*gs.query_response_at, at);
+  arm(q.group, gs, TimerKind::QueryResponse, std::min(*gs.query_response_at, at));
 }
 
 // RFC 2236 §3 / RFC 1112 App. I / RFC 2710 §4: a per-group delay timer; "If a
@@ -385,7 +386,7 @@ void UpstreamHost::handle_old_query(const codec::Query& q, TimePoint now) {
     if (!q.group.is_unspecified() && group != q.group) continue;
     if (!is_member(gs.state)) continue;
     if (gs.query_response_at && *gs.query_response_at <= now + max) continue;
-    gs.query_response_at = now + random_delay(max);
+    arm(group, gs, TimerKind::QueryResponse, now + random_delay(max));
   }
 }
 
@@ -407,13 +408,31 @@ void UpstreamHost::on_timer(TimePoint now, Effects& out) {
     send_v3_records(std::move(records), out);
   }
 
+  // Due per-group timers, from the deadline index.
+  std::vector<Address> due_responses;
+  std::vector<Address> due_retransmissions;
+  while (!timer_index_.empty() && std::get<0>(*timer_index_.begin()) <= now) {
+    const auto [at, kind, group] = *timer_index_.begin();
+    timer_index_.erase(timer_index_.begin());
+    auto it = groups_.find(group);
+    if (it == groups_.end()) continue;  // cannot happen: forget_if_idle disarms first
+    if (kind == TimerKind::QueryResponse) {
+      it->second.query_response_at.reset();
+      due_responses.push_back(group);
+    } else {
+      it->second.retransmit_at.reset();
+      due_retransmissions.push_back(group);
+    }
+  }
+  std::sort(due_responses.begin(), due_responses.end());
+  std::sort(due_retransmissions.begin(), due_retransmissions.end());
+
   // Group timers: expiry rules 2 and 3 (v3), or the v1/v2 delayed report.
   std::vector<codec::GroupRecord> responses;
-  for (auto& [group, gs] : groups_) {
-    if (!gs.query_response_at || *gs.query_response_at > now) continue;
-    gs.query_response_at.reset();
+  for (const auto& group : due_responses) {
+    GroupState& gs = groups_.at(group);
     auto recorded = std::move(gs.query_sources);
-    gs.query_sources.clear();
+    gs.query_sources.clear();  // RFC 9776 §5.2: the recorded list is cleared once answered
     if (!is_member(gs.state)) continue;  // "if and only if the interface has reception state"
     if (!v3) {
       send_old_report(group, out);
@@ -437,24 +456,26 @@ void UpstreamHost::on_timer(TimePoint now, Effects& out) {
   send_v3_records(std::move(responses), out);
 
   // Retransmissions of state-change (or v1/v2 unsolicited) reports.
-  std::vector<Address> due;
-  for (const auto& [group, gs] : groups_)
-    if (gs.retransmit_at && *gs.retransmit_at <= now) due.push_back(group);
   if (v3) {
-    if (!due.empty()) send_state_change(due, now, out);
+    if (!due_retransmissions.empty()) send_state_change(due_retransmissions, now, out);
   } else {
-    for (const auto& g : due) {
+    for (const auto& g : due_retransmissions) {
       GroupState& gs = groups_.at(g);
-      gs.retransmit_at.reset();
       if (gs.old_version_retransmissions == 0 || !is_member(gs.state)) continue;
       send_old_report(g, out);
       if (--gs.old_version_retransmissions > 0)
-        gs.retransmit_at = now + random_delay(options_.timers.unsolicited_report_interval);
+        arm(g, gs, TimerKind::Retransmit, now + random_delay(options_.timers.unsolicited_report_interval));
     }
   }
-  std::vector<Address> all;
-  for (const auto& [g, gs] : groups_) all.push_back(g);
-  for (const auto& g : all) forget_if_idle(g);
+  for (const auto& g : due_responses) forget_if_idle(g);
+  for (const auto& g : due_retransmissions) forget_if_idle(g);
+}
+
+void UpstreamHost::arm(const Address& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at) {
+  auto& field = kind == TimerKind::Retransmit ? gs.retransmit_at : gs.query_response_at;
+  if (field) timer_index_.erase({*field, kind, group});
+  field = at;
+  if (at) timer_index_.insert({*at, kind, group});
 }
 
 std::optional<TimePoint> UpstreamHost::next_deadline() const {
@@ -465,10 +486,7 @@ std::optional<TimePoint> UpstreamHost::next_deadline() const {
   take(v1_querier_present_until_);
   take(v2_querier_present_until_);
   take(general_response_at_);
-  for (const auto& [g, gs] : groups_) {
-    take(gs.retransmit_at);
-    take(gs.query_response_at);
-  }
+  if (!timer_index_.empty()) take(std::get<0>(*timer_index_.begin()));
   return d;
 }
 
@@ -531,8 +549,11 @@ void UpstreamHost::forget_if_idle(const Address& group) {
   if (it == groups_.end()) return;
   const GroupState& gs = it->second;
   if (!is_member(gs.state) && gs.filter_mode_retransmissions == 0 && gs.source_retransmissions.empty() &&
-      gs.old_version_retransmissions == 0)
+      gs.old_version_retransmissions == 0) {
+    arm(group, it->second, TimerKind::Retransmit, std::nullopt);
+    arm(group, it->second, TimerKind::QueryResponse, std::nullopt);
     groups_.erase(it);
+  }
 }
 
 std::map<Address, Membership> UpstreamHost::state() const {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace mcproxy::instances {
@@ -88,6 +89,11 @@ class UpstreamHost {
     std::set<Address> query_sources;
   };
 
+  // Per-group timers, indexed by deadline so that timer handling costs
+  // O(log n) per due timer instead of a scan of every group.
+  enum class TimerKind : std::uint8_t { Retransmit, QueryResponse };
+  void arm(const Address& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at);
+
   bool is_v3_mode() const;
   bool is_member(const Membership& m) const;  // v1/v2: does the state need a report at all
   codec::Version base_version() const;
@@ -119,6 +125,7 @@ class UpstreamHost {
   std::optional<TimePoint> v2_querier_present_until_;  // IGMPv2 or MLDv1
   // RFC 3376 §5.2 interface timer for the response to a General Query.
   std::optional<TimePoint> general_response_at_;
+  std::set<std::tuple<TimePoint, TimerKind, Address>> timer_index_;
   Counters counters_;
 };
 

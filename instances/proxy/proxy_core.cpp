@@ -220,6 +220,7 @@ void ProxyCore::handle_data(const std::string& input_ifname, const Address& sour
   // A NOCACHE upcall means the kernel has no entry: install even if we
   // believe one is there.
   install(group, source, sg, std::move(outputs), true, now, out);
+  reindex(group, source, sg);
 }
 
 // --- Timers -----------------------------------------------------------------------
@@ -235,15 +236,14 @@ void ProxyCore::on_timer(TimePoint now, CoreEffects& out) {
     u->host->on_timer(now, e);
     absorb(e, now, out);
   }
-  for (auto git = sg_.begin(); git != sg_.end();) {
-    for (auto sit = git->second.begin(); sit != git->second.end();) {
-      if (sit->second.outputs.empty() && sit->second.expires <= now) {
-        sit = git->second.erase(sit);
-      } else {
-        ++sit;
-      }
-    }
-    git = git->second.empty() ? sg_.erase(git) : std::next(git);
+  // Forget (S,G)s seen without receivers for the unresolved lifetime.
+  while (!expiry_index_.empty() && std::get<0>(*expiry_index_.begin()) <= now) {
+    const auto [at, group, source] = *expiry_index_.begin();
+    expiry_index_.erase(expiry_index_.begin());
+    auto git = sg_.find(group);
+    if (git == sg_.end()) continue;
+    git->second.erase(source);
+    if (git->second.empty()) sg_.erase(git);
   }
   for (auto it = locks_.begin(); it != locks_.end();) {
     it = (it->second.release_at && *it->second.release_at <= now) ? locks_.erase(it) : std::next(it);
@@ -257,9 +257,7 @@ std::optional<TimePoint> ProxyCore::next_deadline() const {
   };
   for (const auto& [name, ds] : downstreams_) take(ds->router->next_deadline());
   for (const auto& u : upstreams_) take(u->host->next_deadline());
-  for (const auto& [g, sources] : sg_)
-    for (const auto& [s, sg] : sources)
-      if (sg.outputs.empty()) take(sg.expires);
+  if (!expiry_index_.empty()) take(std::get<0>(*expiry_index_.begin()));
   for (const auto& [key, lock] : locks_) take(lock.release_at);
   return d;
 }
@@ -288,7 +286,10 @@ void ProxyCore::refresh_group(const Address& group, TimePoint now, CoreEffects& 
   // of the group the instance knows, not when the next packet arrives.
   auto it = sg_.find(group);
   if (it == sg_.end()) return;
-  for (auto& [source, sg] : it->second) install(group, source, sg, compute_outputs(sg.input, group, source, now), false, now, out);
+  for (auto& [source, sg] : it->second) {
+    install(group, source, sg, compute_outputs(sg.input, group, source, now), false, now, out);
+    reindex(group, source, sg);
+  }
 }
 
 // A static forwarding entry is also interest: the proxy must receive the
@@ -424,11 +425,25 @@ void ProxyCore::remove_routes_from(const std::string& input, TimePoint now, Core
         continue;
       }
       if (!sit->second.outputs.empty()) out.routes.push_back(RouteChange{sit->first, git->first, input, {}, {}});
+      unindex(git->first, sit->first, sit->second);
       sit = git->second.erase(sit);
     }
     git = git->second.empty() ? sg_.erase(git) : std::next(git);
   }
   for (auto it = locks_.begin(); it != locks_.end();) it = it->second.upstream == input ? locks_.erase(it) : std::next(it);
+}
+
+void ProxyCore::unindex(const Address& group, const Address& source, SgState& sg) {
+  if (sg.indexed) expiry_index_.erase({*sg.indexed, group, source});
+  sg.indexed.reset();
+}
+
+void ProxyCore::reindex(const Address& group, const Address& source, SgState& sg) {
+  const std::optional<TimePoint> want = sg.outputs.empty() ? std::optional<TimePoint>(sg.expires) : std::nullopt;
+  if (want == sg.indexed) return;
+  unindex(group, source, sg);
+  if (want) expiry_index_.insert({*want, group, source});
+  sg.indexed = want;
 }
 
 // --- Reconfiguration and handover ---------------------------------------------

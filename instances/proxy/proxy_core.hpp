@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -110,6 +111,7 @@ class ProxyCore {
     std::string input;
     std::set<std::string> outputs;  // what is installed; empty = not installed
     TimePoint expires;              // only while not installed
+    std::optional<TimePoint> indexed;  // the key under which expiry_index_ holds it
   };
   struct MutexLock {
     std::string upstream;
@@ -135,6 +137,9 @@ class ProxyCore {
   void install(const Address& group, const Address& source, SgState& sg, std::set<std::string> outputs,
                bool force, TimePoint now, CoreEffects& out);
   void remove_routes_from(const std::string& input, TimePoint now, CoreEffects& out);
+  // Keeps expiry_index_ in step with an entry's expiry and installed state.
+  void reindex(const Address& group, const Address& source, SgState& sg);
+  void unindex(const Address& group, const Address& source, SgState& sg);
   Duration unresolved_lifetime() const;
 
   config::Protocol protocol_;
@@ -144,6 +149,8 @@ class ProxyCore {
   std::map<std::string, std::unique_ptr<Downstream>> downstreams_;
   std::map<Address, std::map<Address, SgState>> sg_;            // group -> source -> state
   std::map<std::pair<Address, Address>, MutexLock> locks_;     // (group, source)
+  // Expiry of (S,G) entries that are not installed: (expires, group, source).
+  std::set<std::tuple<TimePoint, Address, Address>> expiry_index_;
   std::map<std::string, std::uint64_t> counters_;
 };
 
