@@ -181,7 +181,7 @@ no_route() { ! has_route "$@"; }
 
 # capture_start NS IF NAME [FILTER]: tcpdump into $E2E_WORK/NAME.pcap until capture_stop
 capture_start() {
-  local ns=$1 ifname=$2 name=$3 filter=${4:-igmp or icmp6}
+  local ns=$1 ifname=$2 name=$3 filter=${4:-igmp or (ip6 and not udp)}
   lab_exec "$ns" tcpdump -i "$ifname" -n -U -s 256 -w "$E2E_WORK/$name.pcap" $filter \
     >"$E2E_WORK/$name.tcpdump.log" 2>&1 &
   E2E_CAPTURES+=("$!")
@@ -236,3 +236,35 @@ interfaces_up() {
   n=$(ctl --json show interfaces ${2:-} 2>/dev/null | grep -c '"state": "up"')
   [ "${n:-0}" -ge "$1" ]
 }
+
+first_from() {  # first_from NAME SOURCE: when a receiver got its first packet from SOURCE (epoch s, 0 if never)
+  python3 -c "import json,sys
+try: d=json.load(open('$E2E_WORK/$1.json'))
+except Exception: print(0); sys.exit()
+print(d.get('first_per_source',{}).get('$2',0))"
+}
+
+epoch() { echo "$EPOCHREALTIME" | tr , .; }
+
+# count_udp NAME SOURCE: UDP packets from SOURCE in capture NAME
+count_udp() { tcpdump -r "$E2E_WORK/$1.pcap" -n "udp and src $2" 2>/dev/null | wc -l; }
+
+# The standard lab plus a second upstream and a third downstream:
+#   src2(eth0 10.4.0.2) -- up1 [proxy] lan2 -- rx4(eth0 10.5.0.14)
+two_upstream_topology() {
+  lab_proxy_topology || return 1
+  lab_ns src2 || return 1
+  lab_ns rx4 || return 1
+  lab_link src2 eth0 proxy up1
+  lab_link proxy lan2 rx4 eth0
+  lab_addr src2 eth0 10.4.0.2/24 2001:db8:4::2/64
+  lab_addr proxy up1 10.4.0.1/24 2001:db8:4::1/64
+  lab_addr proxy lan2 10.5.0.1/24 2001:db8:5::1/64
+  lab_addr rx4 eth0 10.5.0.14/24 2001:db8:5::14/64
+  lab_exec src2 ip route add default via 10.4.0.1
+  lab_exec rx4 ip route add default via 10.5.0.1
+}
+
+mrules() { lab_exec proxy ip ${1:-} mrule show 2>/dev/null; }
+# our_mrules [-6]: policy rules that point at a table other than the defaults
+our_mrules() { mrules "${1:-}" | grep -vE "lookup (local|main|default)\s*$" | grep -c . ; }

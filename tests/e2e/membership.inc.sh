@@ -34,7 +34,8 @@ pinstance m last-member-query-interval 500ms last-member-query-count 2;
 pinstance m downstream lan1 quick-leave on;
 EOF
   local lmqt_ms=1000
-  capture_start src eth0 up "igmp or icmp6"
+  [ -n "${M_PROXY_SYSCTL:-}" ] && lab_exec proxy sysctl -qw "$M_PROXY_SYSCTL"
+  capture_start src eth0 up "igmp or (ip6 and not udp)"
   e2e_start_daemon "$E2E_WORK/m.conf"
   # Give the interfaces a moment to be activated (the querier starts at once).
   wait_until 5 interfaces_up 3 || note "not all interfaces are up"

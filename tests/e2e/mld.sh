@@ -17,5 +17,8 @@ trap e2e_teardown EXIT
 E2E_DAEMON_PID=
 note "=== MLDv1 hosts"
 M_MLD_HOST=1
+# MLDv1 Done messages go to ff02::2 (RFC 2710 §4), which the kernel receives only
+# with IPv6 forwarding on (it then joins all-routers), as on any real router.
+M_PROXY_SYSCTL=net.ipv6.conf.all.forwarding=1
 membership_scenario
 e2e_finish

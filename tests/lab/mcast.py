@@ -8,7 +8,7 @@ kernel's own host stack (so joins are real IGMP/MLD reports from Linux).
 send --source sends from that local address (a second sender on one host).
 recv joins GROUP (source-specific when --source is given), counts datagrams for
 S seconds, then prints one JSON line {"received": n, "first": t, "last": t,
-"sources": [...], "per_source": {src: n}, "seq_min": i, "seq_max": i,
+"sources": [...], "per_source": {src: n}, "first_per_source": {src: t}, "seq_min": i, "seq_max": i,
 "missing": m} (times in seconds since the epoch; `missing` counts the sequence
 numbers absent between seq_min and seq_max of the busiest source: a gap in the
 stream) and, with --out, writes it.
@@ -87,7 +87,7 @@ def recv(a):
             s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, req)
     deadline = time.monotonic() + a.seconds
     n, first, last, sources = 0, None, None, set()
-    per_source, seqs = {}, {}
+    per_source, seqs, first_per_source = {}, {}, {}
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -98,6 +98,7 @@ def recv(a):
         data, addr = s.recvfrom(2048)
         now = time.time()
         per_source[addr[0]] = per_source.get(addr[0], 0) + 1
+        first_per_source.setdefault(addr[0], now)
         if len(data) >= 4:
             seqs.setdefault(addr[0], set()).add(struct.unpack("!I", data[:4])[0])
         n += 1
@@ -108,7 +109,7 @@ def recv(a):
     lo, hi = (min(first_seqs), max(first_seqs)) if first_seqs else (None, None)
     missing = (hi - lo + 1 - len(first_seqs)) if first_seqs else 0
     out = json.dumps({"received": n, "first": first, "last": last, "sources": sorted(sources),
-                      "per_source": per_source, "seq_min": lo, "seq_max": hi, "missing": missing})
+                      "per_source": per_source, "first_per_source": first_per_source, "seq_min": lo, "seq_max": hi, "missing": missing})
     print(out, flush=True)
     if a.out:
         with open(a.out, "w") as f:
