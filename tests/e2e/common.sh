@@ -268,3 +268,14 @@ two_upstream_topology() {
 mrules() { lab_exec proxy ip ${1:-} mrule show 2>/dev/null; }
 # our_mrules [-6]: policy rules that point at a table other than the defaults
 our_mrules() { mrules "${1:-}" | grep -vE "lookup (local|main|default)\s*$" | grep -c . ; }
+
+# table_route TABLE SOURCE GROUP IIF OIF: table TABLE forwards (SOURCE,GROUP) from IIF to OIF
+table_route() {
+  local out
+  out=$(lab_exec proxy ip mroute show table "$1" 2>&1)
+  echo "$out" >"$E2E_WORK/last-table-$1.txt"
+  echo "$out" | grep -F "($2,$3)" | grep -qE "Iif: $4\b.*Oifs:.*\b$5\b"
+}
+
+matches() { grep -qE "$2" <<<"$1"; }        # matches TEXT REGEX
+lacks() { ! grep -qE "$2" <<<"$1"; }         # lacks TEXT REGEX
