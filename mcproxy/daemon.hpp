@@ -57,6 +57,10 @@ class Daemon final : public control::ControlHandler {
   // Validates `candidate` as a whole and applies its difference to the
   // running instances; on error nothing changes.
   std::vector<std::string> apply_configuration(config::Configuration candidate);
+  // `mcproxyctl interface move` of a downstream: a handover with its state.
+  static constexpr const char* kNotAHandover = "not a handover";
+  std::optional<std::string> move_downstream(const std::string& ifname, const std::string& from,
+                                             const std::string& to);
 
   DaemonOptions options_;
   log4cplus::Logger log_;

@@ -200,6 +200,63 @@ json collect(const std::vector<ProxyInstance*>& selected, const char* key, json 
 
 }  // namespace
 
+// PMIPv6 handover (doc/pmipv6-handover.md): the downstream IFNAME of FROM,
+// with the membership state of its hosts, becomes a downstream of TO. FROM's
+// thread detaches it first (its routes and reports no longer include it), then
+// TO's thread attaches it and reports its groups upstream at once, without
+// waiting for the hosts to answer a query. kNotAHandover: not a downstream of
+// a running FROM (the caller treats the move as a configuration edit).
+std::optional<std::string> Daemon::move_downstream(const std::string& ifname, const std::string& from,
+                                                   const std::string& to) {
+  auto a = instances_.find(from);
+  auto b = instances_.find(to);
+  const auto* from_cfg = running_.find_instance(from);
+  if (a == instances_.end() || b == instances_.end() || from_cfg == nullptr || from == to) return kNotAHandover;
+  const auto* ifc = from_cfg->find_interface(ifname);
+  if (ifc == nullptr || ifc->role != config::Role::Downstream) return kNotAHandover;
+
+  config::Configuration candidate = running_;
+  auto* cfrom = candidate.find_instance(from);
+  auto* cto = candidate.find_instance(to);
+  if (cfrom == nullptr || cto == nullptr) return kNotAHandover;
+  config::InterfaceConfig moved = *ifc;
+  std::erase_if(cfrom->downstreams, [&](const auto& i) { return i.name == ifname; });
+  cto->downstreams.push_back(moved);
+  if (auto diagnostics = config::check(candidate); !diagnostics.empty()) {
+    std::string message;
+    for (const auto& d : diagnostics) message += (message.empty() ? "" : "; ") + d.to_string();
+    return message;
+  }
+
+  // The router travels from one instance thread to the other; the futures
+  // order the two steps (A's thread is done with it before B's touches it).
+  struct Parcel {
+    std::unique_ptr<instances::DownstreamRouter> router;
+  };
+  auto parcel = std::make_shared<Parcel>();
+  auto run_on = [](ProxyInstance& instance, std::function<void(ProxyInstance&)> fn) {
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished = done->get_future();
+    if (!instance.post_control([fn = std::move(fn), done](ProxyInstance& i) {
+          fn(i);
+          done->set_value();
+        }))
+      return false;
+    return finished.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  };
+  const config::InstanceConfig a_cfg = *cfrom;
+  const config::InstanceConfig b_cfg = *cto;
+  if (!run_on(*a->second, [parcel, ifname, a_cfg](ProxyInstance& i) {
+        parcel->router = i.release_downstream(ifname, a_cfg);
+      }))
+    return "instance " + from + " did not release " + ifname + " in time";
+  running_ = std::move(candidate);
+  if (!run_on(*b->second, [parcel, b_cfg](ProxyInstance& i) { i.adopt_downstream(std::move(parcel->router), b_cfg); }))
+    return "instance " + to + " did not take " + ifname + " in time";
+  LOG4CPLUS_INFO(log_, "handover: " << ifname << " moved from " << from << " to " << to);
+  return std::nullopt;
+}
+
 void Daemon::handle_on_main(const control::Request& request, control::Reply& reply) {
   // The instances a show request is about.
   auto select = [this](const std::optional<std::string>& name) -> std::expected<std::vector<ProxyInstance*>, std::string> {
@@ -328,6 +385,13 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
             return std::nullopt;
           });
         } else if constexpr (std::is_same_v<T, control::InterfaceMoveRequest>) {
+          // A downstream moves with its hosts' memberships (PMIPv6 handover);
+          // anything else is an ordinary configuration change.
+          if (auto error = move_downstream(r.name, r.from, r.to)) {
+            if (*error != kNotAHandover) return reply(control::make_error(*error));
+          } else {
+            return reply(control::make_ok());
+          }
           change([&](config::Configuration& c) -> std::optional<std::string> {
             auto from = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& i) { return i.name == r.from; });
             auto to = std::find_if(c.instances.begin(), c.instances.end(), [&](const auto& i) { return i.name == r.to; });

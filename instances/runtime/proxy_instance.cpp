@@ -243,16 +243,36 @@ void ProxyInstance::on_link(const LinkEvent& e) {
   evaluate(name);
 }
 
-void ProxyInstance::evaluate(const std::string& ifname) {
-  LinkState& link = links_[ifname];
+std::optional<Address> ProxyInstance::protocol_address(const LinkState& link) const {
   // The protocol address: IPv4 the lowest (stable choice for querier election),
   // IPv6 the link-local one (RFC 3810 §5).
-  std::optional<Address> own;
   for (const auto& [a, len] : link.addresses) {
     if (family_ == Family::V6 && !a.to_v6().is_link_local()) continue;
-    own = a;
-    break;
+    return a;
   }
+  return std::nullopt;
+}
+
+bool ProxyInstance::read_link_from_kernel(const std::string& ifname, LinkState& link) {
+  auto interfaces = modules_.kernel.list_interfaces();
+  if (!interfaces) return false;
+  for (const auto& info : *interfaces) {
+    if (info.name != ifname) continue;
+    if (link.ifindex != 0 && link.ifindex != info.ifindex) ifnames_.erase(link.ifindex);
+    link.ifindex = info.ifindex;
+    ifnames_[info.ifindex] = info.name;
+    link.up = info.up && info.running;
+    link.addresses.clear();
+    for (const auto& a : info.addresses)
+      if (family_of(a.address) == family_) link.addresses[a.address] = a.prefix_length;
+    return true;
+  }
+  return false;
+}
+
+void ProxyInstance::evaluate(const std::string& ifname) {
+  LinkState& link = links_[ifname];
+  const std::optional<Address> own = protocol_address(link);
   const bool usable = link.ifindex != 0 && link.up && own.has_value();
   if (usable && (!link.active || link.own_address != own)) {
     link.own_address = own;
@@ -342,6 +362,71 @@ void ProxyInstance::reconfigure(const config::InstanceConfig& cfg) {
   core_->reconfigure(cfg, now(), out);
   apply(out);
   refresh_links_from_kernel();  // new interfaces come up now if they exist
+}
+
+std::unique_ptr<DownstreamRouter> ProxyInstance::release_downstream(const std::string& ifname,
+                                                                   const config::InstanceConfig& cfg) {
+  CoreEffects out;
+  // The core stops forwarding to the interface and reports what its other
+  // downstreams still want; the router keeps the hosts' state for the next owner.
+  auto router = core_->take_downstream(ifname, now(), out);
+  apply(out);
+  if (auto it = links_.find(ifname); it != links_.end()) {
+    LinkState& link = it->second;
+    if (link.active && link.ifindex != 0) {
+      modules_.receiver.post(receiver::UnregisterInterface{family_, link.ifindex});
+      modules_.routing.post(routing::DelVif{table_, link.ifindex});
+    }
+    if (link.ifindex != 0) ifnames_.erase(link.ifindex);
+    if (link.vif) vifs_.erase(*link.vif);
+    links_.erase(it);
+  }
+  CoreEffects rest;
+  core_->reconfigure(cfg, now(), rest);
+  apply(rest);
+  LOG4CPLUS_INFO(log_, "handover: " << ifname << " released" << (router ? " with its memberships" : ""));
+  return router;
+}
+
+void ProxyInstance::adopt_downstream(std::unique_ptr<DownstreamRouter> router, const config::InstanceConfig& cfg) {
+  const std::string ifname = router ? router->interface() : std::string{};
+  LinkState* link = nullptr;
+  std::optional<Address> own;
+  if (router) {
+    link = &links_[ifname];
+    if (read_link_from_kernel(ifname, *link)) own = protocol_address(*link);
+  }
+  const bool usable = link != nullptr && link->ifindex != 0 && link->up && own.has_value();
+  if (usable && !link->active) {
+    // VIF and receiver first, so the routes the adoption installs include it
+    // (the Routing thread handles AddVif before the SetMfc that follows).
+    const auto* ifc = cfg.find_interface(ifname);
+    const auto threshold = static_cast<std::uint8_t>(ifc && ifc->threshold ? *ifc->threshold : 1);
+    modules_.receiver.post(receiver::RegisterInterface{family_, link->ifindex, ifname, mailbox_});
+    modules_.routing.post(routing::AddVif{table_, link->ifindex, ifname, threshold, 0});
+    link->active = true;
+    link->own_address = own;
+  }
+  CoreEffects out;
+  // The configuration first: it creates the (not yet up) downstream, whose
+  // fresh router the adopted one then replaces.
+  core_->reconfigure(cfg, now(), out);
+  apply(out);
+  if (usable) {
+    CoreEffects adopted;
+    if (core_->adopt_downstream(router, now(), adopted)) {
+      apply(adopted);
+      CoreEffects up;
+      core_->interface_up(ifname, *own, now(), up);  // our address as the querier's
+      apply(up);
+      LOG4CPLUS_INFO(log_, "handover: " << ifname << " adopted with its memberships");
+    } else {
+      LOG4CPLUS_WARN(log_, "handover: " << ifname << " could not be adopted; it starts fresh");
+    }
+  } else if (router) {
+    LOG4CPLUS_WARN(log_, "handover: " << ifname << " is not usable here (down or no address); it starts fresh");
+  }
+  refresh_links_from_kernel();  // anything else of the new configuration comes up as usual
 }
 
 void ProxyInstance::leave_everything() {

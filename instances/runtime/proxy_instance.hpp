@@ -81,6 +81,16 @@ class ProxyInstance {
   TimePoint now() const;
   // Applies a new configuration of this instance (interfaces added/removed, timers, filters, static routes).
   void reconfigure(const config::InstanceConfig& cfg);
+  // PMIPv6 handover (doc/pmipv6-handover.md), giving side: detaches downstream
+  // `ifname` with its hosts' membership state (nullptr if it is not an active
+  // downstream here), releases its VIF and receiver registration, and takes
+  // `cfg` (this instance without the interface) as the new configuration.
+  std::unique_ptr<DownstreamRouter> release_downstream(const std::string& ifname, const config::InstanceConfig& cfg);
+  // Receiving side: takes `cfg` (this instance with the interface), registers
+  // the interface and attaches `router` with its memberships, so the groups are
+  // reported upstream at once and forwarded when data arrives. With a null
+  // router (or a link that is not usable) the interface starts fresh.
+  void adopt_downstream(std::unique_ptr<DownstreamRouter> router, const config::InstanceConfig& cfg);
   // Reads the kernel's counters of this table; `done` runs on this thread.
   void request_counters(std::function<void(const CounterReply&)> done);
   std::uint64_t kernel_failures() const { return kernel_failures_; }
@@ -94,6 +104,10 @@ class ProxyInstance {
   void on_link(const LinkEvent& e);
   void on_timer(const TimerExpired& t);
   void refresh_links_from_kernel();
+  // Reads one interface's state from the kernel into `link` without
+  // (de)activating it. False if the kernel does not know the name.
+  bool read_link_from_kernel(const std::string& ifname, LinkState& link);
+  std::optional<Address> protocol_address(const LinkState& link) const;
   void evaluate(const std::string& ifname);  // (de)activates an interface after a change
   void activate(const std::string& ifname, LinkState& link);
   void deactivate(const std::string& ifname, LinkState& link);

@@ -23,7 +23,7 @@ recv_bg rx1 rx1 239.7.7.7 5011 8
 sleep 0.5
 send_bg src 239.7.7.7 5011 50 500
 send_bg src2 239.7.7.7 5011 50 500
-check "before the move: a forwards its stream to lan0" wait_until 3 has_route 10.1.0.2 239.7.7.7 lan0
+check "before the move: a forwards its stream to lan0" wait_until 5 has_route 10.1.0.2 239.7.7.7 lan0
 check "before the move: b does not forward to lan0" no_route 10.4.0.2 239.7.7.7 lan0
 sleep 1.5
 moved=$(epoch)

@@ -37,6 +37,16 @@ EOF
   [ -n "${M_PROXY_SYSCTL:-}" ] && lab_exec proxy sysctl -qw "$M_PROXY_SYSCTL"
   capture_start src eth0 up "igmp or (ip6 and not udp)"
   e2e_start_daemon "$E2E_WORK/m.conf"
+  if [ -n "${E2E_JOIN_ALLROUTERS:-}" ]; then
+    # Diagnosis only: join 224.0.0.2 (IGMPv2 Leave destination) on the
+    # downstreams from outside the daemon, to tell a missing join from other causes.
+    lab_bg proxy python3 -c "
+import socket, struct, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for a in ('10.2.0.1', '10.3.0.1'):
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton('224.0.0.2') + socket.inet_aton(a))
+time.sleep(60)"
+  fi
   # Give the interfaces a moment to be activated (the querier starts at once).
   wait_until 5 interfaces_up 3 || note "not all interfaces are up"
 
@@ -51,8 +61,8 @@ EOF
   [ "$M_FAMILY" = 6 ] && sopt=(--iface eth0)
   send_bg src "$g1" 5001 50 500 "${sopt[@]}"
   send_bg src "$g2" 5002 50 500 "${sopt[@]}"
-  check "forwarding $g1 to lan0 is installed" wait_until 3 has_route $fam "$src" "$g1" lan0
-  check "forwarding $g2 to lan1 is installed" wait_until 3 has_route $fam "$src" "$g2" lan1
+  check "forwarding $g1 to lan0 is installed" wait_until 5 has_route $fam "$src" "$g1" lan0
+  check "forwarding $g2 to lan1 is installed" wait_until 5 has_route $fam "$src" "$g2" lan1
 
   # rx3 (the only host on lan1, quick leave on) leaves.
   wait_until 8 gone "$E2E_PID_rx3"

@@ -28,8 +28,8 @@ check "the upstream sees INCLUDE/ALLOW {10.1.0.3} for 232.1.1.1" \
 note "src streams 232.1.1.1 from 10.1.0.2 and from 10.1.0.3"
 send_bg src 232.1.1.1 5003 50 200 --source 10.1.0.2
 send_bg src 232.1.1.1 5003 50 200 --source 10.1.0.3
-check "(10.1.0.2, 232.1.1.1) is forwarded to lan1" wait_until 3 has_route 10.1.0.2 232.1.1.1 lan1
-check "(10.1.0.3, 232.1.1.1) is forwarded to lan0" wait_until 3 has_route 10.1.0.3 232.1.1.1 lan0
+check "(10.1.0.2, 232.1.1.1) is forwarded to lan1" wait_until 5 has_route 10.1.0.2 232.1.1.1 lan1
+check "(10.1.0.3, 232.1.1.1) is forwarded to lan0" wait_until 5 has_route 10.1.0.3 232.1.1.1 lan0
 check "(10.1.0.2, 232.1.1.1) is not forwarded to lan0" no_route 10.1.0.2 232.1.1.1 lan0
 check "(10.1.0.3, 232.1.1.1) is not forwarded to lan1" no_route 10.1.0.3 232.1.1.1 lan1
 wait_result rx1 10

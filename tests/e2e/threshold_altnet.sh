@@ -56,5 +56,5 @@ wait_until 5 gone "$E2E_PID_rx4"
 ctl set t downstream lan0 alternative-subnets 192.168.77.0/24 || echo "set alternative-subnets failed"
 recv_bg rx4 rx4b 239.6.7.7 5007 3
 check "with alternative-subnets 192.168.77.0/24 rx4's report is accepted" \
-  wait_until 3 has_route 10.1.0.2 239.6.7.7 lan0
+  wait_until 5 has_route 10.1.0.2 239.6.7.7 lan0
 e2e_finish

@@ -23,9 +23,9 @@ sleep 0.5
 send_bg src 239.5.5.5 5005 50 200
 send_bg src2 239.5.5.5 5005 50 200
 check "table 1: (10.1.0.2, 239.5.5.5) from up0 to lan0" \
-  wait_until 3 table_route 1 10.1.0.2 239.5.5.5 up0 lan0
+  wait_until 5 table_route 1 10.1.0.2 239.5.5.5 up0 lan0
 check "table 2: (10.4.0.2, 239.5.5.5) from up1 to lan2" \
-  wait_until 3 table_route 2 10.4.0.2 239.5.5.5 up1 lan2
+  wait_until 5 table_route 2 10.4.0.2 239.5.5.5 up1 lan2
 [ "$E2E_FAILURES" = 0 ] || cat "$E2E_WORK"/last-table-*.txt
 check "table 1 has nothing of instance b" sh -c "! ip netns exec $LAB_PREFIX-proxy ip mroute show table 1 | grep -qE 'up1|lan2|10\.4\.0\.2'"
 check "table 2 has nothing of instance a" sh -c "! ip netns exec $LAB_PREFIX-proxy ip mroute show table 2 | grep -qE 'up0|lan0|10\.1\.0\.2'"
