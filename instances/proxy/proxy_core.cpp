@@ -204,10 +204,9 @@ void ProxyCore::handle_data(const std::string& input_ifname, const Address& sour
     counters_["data-interface-down"]++;
     return;
   }
-  if (cfg_.rule_matching.kind == config::RuleMatching::Kind::Mutex) {
-    auto it = locks_.find({group, source});
-    if (it != locks_.end() && it->second.upstream != input_ifname &&
-        (!it->second.release_at || *it->second.release_at > now)) {
+  if (mutex_mode()) {
+    auto it = locks_.find(group);
+    if (it != locks_.end() && it->second.upstream != input_ifname) {
       counters_["data-mutex-rejected"]++;
       return;
     }
@@ -221,6 +220,17 @@ void ProxyCore::handle_data(const std::string& input_ifname, const Address& sour
   // believe one is there.
   install(group, source, sg, std::move(outputs), true, now, out);
   reindex(group, source, sg);
+  // `in rulematching mutex MS`: the first upstream whose (requested) data of
+  // the group arrives keeps the group; the other upstreams unsubscribe it.
+  if (mutex_mode() && accepts_from(*u, group, source, now)) {
+    auto [it, taken] = locks_.try_emplace(group, MutexLock{input_ifname, std::nullopt});
+    if (taken) {
+      refresh_group(group, now, out);  // others unsubscribe; their routes of the group go
+    } else {
+      it->second.release_at.reset();  // data again: the group stays here
+    }
+    update_mutex_release(group, now);
+  }
 }
 
 // --- Timers -----------------------------------------------------------------------
@@ -245,9 +255,17 @@ void ProxyCore::on_timer(TimePoint now, CoreEffects& out) {
     git->second.erase(source);
     if (git->second.empty()) sg_.erase(git);
   }
+  // Released mutex locks: every admitting upstream subscribes the group again.
+  std::vector<Address> released;
   for (auto it = locks_.begin(); it != locks_.end();) {
-    it = (it->second.release_at && *it->second.release_at <= now) ? locks_.erase(it) : std::next(it);
+    if (it->second.release_at && *it->second.release_at <= now) {
+      released.push_back(it->first);
+      it = locks_.erase(it);
+    } else {
+      ++it;
+    }
   }
+  for (const auto& g : released) refresh_group(g, now, out);
 }
 
 std::optional<TimePoint> ProxyCore::next_deadline() const {
@@ -285,11 +303,13 @@ void ProxyCore::refresh_group(const Address& group, TimePoint now, CoreEffects& 
   // RFC 4605 §4.2: forwarding follows the membership at once, for every (S,G)
   // of the group the instance knows, not when the next packet arrives.
   auto it = sg_.find(group);
-  if (it == sg_.end()) return;
-  for (auto& [source, sg] : it->second) {
-    install(group, source, sg, compute_outputs(sg.input, group, source, now), false, now, out);
-    reindex(group, source, sg);
+  if (it != sg_.end()) {
+    for (auto& [source, sg] : it->second) {
+      install(group, source, sg, compute_outputs(sg.input, group, source, now), false, now, out);
+      reindex(group, source, sg);
+    }
   }
+  if (mutex_mode()) update_mutex_release(group, now);
 }
 
 // A static forwarding entry is also interest: the proxy must receive the
@@ -316,7 +336,13 @@ std::vector<Membership> ProxyCore::static_contributions(const Address& group) co
 // order, whose filters allow it (mcproxy's "reminder" scheme).
 void ProxyCore::refresh_upstream_requests(const Address& group, TimePoint now, CoreEffects& out) {
   const auto statics = static_contributions(group);
-  const bool first = cfg_.rule_matching.kind == config::RuleMatching::Kind::First;
+  const auto kind = cfg_.upstream_in_rule_matching.kind;
+  const bool first = kind == config::RuleMatching::Kind::First;
+  const MutexLock* lock = nullptr;
+  if (kind == config::RuleMatching::Kind::Mutex) {
+    auto it = locks_.find(group);
+    if (it != locks_.end()) lock = &it->second;
+  }
   Membership taken;  // INCLUDE{}: what higher-priority upstreams already request
   for (auto& u : upstreams_) {
     if (!u->up) continue;
@@ -335,6 +361,8 @@ void ProxyCore::refresh_upstream_requests(const Address& group, TimePoint now, C
     if (first) {
       wanted = subtract(wanted, taken);
       taken = merge(taken, wanted);
+    } else if (lock != nullptr && lock->upstream != u->cfg.name) {
+      wanted = Membership{};  // mutex: another upstream has the group
     }
     Effects e;
     u->host->set_state(group, wanted, now, e);
@@ -351,11 +379,10 @@ bool ProxyCore::accepts_from(const Upstream& u, const Address& group, const Addr
   // `first` that is exactly one upstream per (S,G).
   const auto requested = u.host->state(group);
   if (!requested || !admits(*requested, source)) return false;
-  if (cfg_.rule_matching.kind == config::RuleMatching::Kind::Mutex) {
-    auto it = locks_.find({group, source});
-    if (it != locks_.end() && it->second.upstream != u.cfg.name &&
-        (!it->second.release_at || *it->second.release_at > now))
-      return false;
+  (void)now;
+  if (mutex_mode()) {
+    auto it = locks_.find(group);
+    if (it != locks_.end() && it->second.upstream != u.cfg.name) return false;
   }
   return true;
 }
@@ -401,18 +428,7 @@ void ProxyCore::install(const Address& group, const Address& source, SgState& sg
     rc.ttl_thresholds[name] = (d != nullptr && d->cfg.threshold) ? *d->cfg.threshold : 1u;
   }
   if (!(outputs.empty() && sg.outputs.empty())) out.routes.push_back(std::move(rc));
-  const bool mutex = cfg_.rule_matching.kind == config::RuleMatching::Kind::Mutex;
-  if (outputs.empty()) {
-    sg.expires = now + unresolved_lifetime();
-    // `rulematching mutex MS`: the upstream keeps the (S,G) for MS after its
-    // forwarding ended, then another upstream may take it.
-    if (mutex) {
-      auto it = locks_.find({group, source});
-      if (it != locks_.end() && !it->second.release_at) it->second.release_at = now + cfg_.rule_matching.mutex_timeout;
-    }
-  } else if (mutex) {
-    locks_[{group, source}] = MutexLock{sg.input, std::nullopt};
-  }
+  if (outputs.empty()) sg.expires = now + unresolved_lifetime();
   sg.outputs = std::move(outputs);
 }
 
@@ -431,6 +447,29 @@ void ProxyCore::remove_routes_from(const std::string& input, TimePoint now, Core
     git = git->second.empty() ? sg_.erase(git) : std::next(git);
   }
   for (auto it = locks_.begin(); it != locks_.end();) it = it->second.upstream == input ? locks_.erase(it) : std::next(it);
+  // (callers refresh every group afterwards, so the other upstreams subscribe again)
+}
+
+bool ProxyCore::mutex_mode() const {
+  return cfg_.upstream_in_rule_matching.kind == config::RuleMatching::Kind::Mutex;
+}
+
+// mcproxy: "After MS without data on the chosen interface, the group is
+// subscribed at all upstreams again". Without packet counters, "data" is read
+// as "forwarding": MS after the group's last installed route from the owner
+// went away, the lock is released (on_timer).
+void ProxyCore::update_mutex_release(const Address& group, TimePoint now) {
+  auto lock = locks_.find(group);
+  if (lock == locks_.end()) return;
+  bool forwarding = false;
+  if (auto it = sg_.find(group); it != sg_.end())
+    for (const auto& [source, sg] : it->second)
+      if (sg.input == lock->second.upstream && !sg.outputs.empty()) forwarding = true;
+  if (forwarding) {
+    lock->second.release_at.reset();
+  } else if (!lock->second.release_at) {
+    lock->second.release_at = now + cfg_.upstream_in_rule_matching.mutex_timeout;
+  }
 }
 
 void ProxyCore::unindex(const Address& group, const Address& source, SgState& sg) {

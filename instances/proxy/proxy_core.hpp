@@ -140,6 +140,8 @@ class ProxyCore {
   // Keeps expiry_index_ in step with an entry's expiry and installed state.
   void reindex(const Address& group, const Address& source, SgState& sg);
   void unindex(const Address& group, const Address& source, SgState& sg);
+  bool mutex_mode() const;
+  void update_mutex_release(const Address& group, TimePoint now);
   Duration unresolved_lifetime() const;
 
   config::Protocol protocol_;
@@ -148,7 +150,9 @@ class ProxyCore {
   std::vector<std::unique_ptr<Upstream>> upstreams_;            // priority order
   std::map<std::string, std::unique_ptr<Downstream>> downstreams_;
   std::map<Address, std::map<Address, SgState>> sg_;            // group -> source -> state
-  std::map<std::pair<Address, Address>, MutexLock> locks_;     // (group, source)
+  // `upstream * in rulematching mutex MS`: the upstream a group's data came
+  // from first, per group.
+  std::map<Address, MutexLock> locks_;
   // Expiry of (S,G) entries that are not installed: (expires, group, source).
   std::set<std::tuple<TimePoint, Address, Address>> expiry_index_;
   std::map<std::string, std::uint64_t> counters_;

@@ -245,7 +245,7 @@ TEST_F(CoreTest, DownstreamOutFilterKeepsDataFromThatDownstream) {
 // (highest priority) upstream only; when it goes down the next one takes over.
 TEST_F(CoreTest, TwoUpstreamsFirstMatchUsesHighestPriority) {
   cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
-  cfg.rule_matching.kind = config::RuleMatching::Kind::First;
+  cfg.upstream_in_rule_matching.kind = config::RuleMatching::Kind::First;
   make();
   up_all();
   auto e = join("d0", H1);
@@ -264,7 +264,7 @@ TEST_F(CoreTest, TwoUpstreamsFirstMatchUsesHighestPriority) {
 TEST_F(CoreTest, TwoUpstreamsFirstMatchFollowsFilters) {
   cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
   cfg.upstreams[0].filter_in = group_table(config::FilterKind::Whitelist, G2);
-  cfg.rule_matching.kind = config::RuleMatching::Kind::First;
+  cfg.upstream_in_rule_matching.kind = config::RuleMatching::Kind::First;
   make();
   up_all();
   auto e = join("d0", H1, G);
@@ -275,9 +275,21 @@ TEST_F(CoreTest, TwoUpstreamsFirstMatchFollowsFilters) {
   EXPECT_TRUE(upstream_records(e2, "u1").empty());
 }
 
-// `rulematching all`: requested on every upstream.
+// mcproxy's default `upstream * in rulematching first`: one upstream only.
+TEST_F(CoreTest, DefaultUpstreamInRuleMatchingIsFirst) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  make();
+  up_all();
+  auto e = join("d0", H1);
+  EXPECT_FALSE(upstream_records(e, "u0").empty());
+  EXPECT_TRUE(upstream_records(e, "u1").empty());
+}
+
+// Extension (not reachable from the configuration language): `All` for the
+// `in` direction requests on every upstream.
 TEST_F(CoreTest, TwoUpstreamsAllRequestsEverywhere) {
   cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  cfg.upstream_in_rule_matching.kind = config::RuleMatching::Kind::All;
   make();
   up_all();
   auto e = join("d0", H1);
@@ -285,29 +297,37 @@ TEST_F(CoreTest, TwoUpstreamsAllRequestsEverywhere) {
   EXPECT_FALSE(upstream_records(e, "u1").empty());
 }
 
-// `rulematching mutex MS`: the first upstream delivering an (S,G) owns it;
-// another upstream's data is refused until MS after the owner's forwarding ends.
-TEST_F(CoreTest, MutexRuleMatchingLocksSourceToFirstUpstream) {
+// `upstream * in rulematching mutex MS` (doc/configuration.md): subscribe at
+// every upstream; the first upstream whose data of the group arrives keeps
+// it and the others unsubscribe; MS after its forwarding ended, all subscribe again.
+TEST_F(CoreTest, MutexRuleMatchingGivesGroupToFirstUpstreamWithData) {
   cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
-  cfg.rule_matching = {config::RuleMatching::Kind::Mutex, Duration(5'000)};
+  cfg.upstream_in_rule_matching = {config::RuleMatching::Kind::Mutex, Duration(5'000)};
   cfg.quick_leave = true;
   make();
   up_all();
-  join("d0", H1);
-  EXPECT_EQ(data("u0").routes, (std::vector{route(S, G, "u0", {"d0"})}));
-  EXPECT_TRUE(data("u1").routes.empty());
+  auto j = join("d0", H1);
+  EXPECT_FALSE(upstream_records(j, "u0").empty());
+  EXPECT_FALSE(upstream_records(j, "u1").empty());
+  auto d = data("u0");
+  EXPECT_EQ(d.routes, (std::vector{route(S, G, "u0", {"d0"})}));
+  EXPECT_EQ(upstream_records(d, "u1"), (std::vector{rec(RecordType::ChangeToIncludeMode, G)}));
+  EXPECT_TRUE(data("u1", S2).routes.empty());
   EXPECT_EQ(core->counters().at("data-mutex-rejected"), 1u);
-  // The forwarding ends (quick leave): u0 keeps the (S,G) for 5 s more.
+  // Forwarding ends; 5 s later the lock is released.
   EXPECT_EQ(leave("d0", H1).routes, (std::vector{route(S, G, "u0", {})}));
   advance(seconds(1));
-  data("u1");
-  EXPECT_EQ(core->counters().at("data-mutex-rejected"), 2u);
-  advance(seconds(5));
-  // Released: u1's data is taken now, and a join forwards it from u1.
-  data("u1");
-  EXPECT_EQ(core->counters().at("data-mutex-rejected"), 2u);
-  EXPECT_EQ(join("d0", H1).routes, (std::vector{route(S, G, "u1", {"d0"})}));
-  EXPECT_TRUE(data("u0").routes.empty());  // now u1 owns it
+  EXPECT_TRUE(upstream_records(join("d0", H1), "u1").empty());  // still u0's group
+  leave("d0", H1);
+  advance(seconds(6));
+  auto again = join("d0", H1);
+  EXPECT_FALSE(upstream_records(again, "u1").empty());  // subscribed everywhere again
+  // Now u1's data comes first: u1 takes the group, u0 unsubscribes and loses its route.
+  auto d1 = data("u1", S2);
+  EXPECT_EQ(upstream_records(d1, "u0"), (std::vector{rec(RecordType::ChangeToIncludeMode, G)}));
+  auto has = [&](const RouteChange& r) { return std::find(d1.routes.begin(), d1.routes.end(), r) != d1.routes.end(); };
+  EXPECT_TRUE(has(route(S2, G, "u1", {"d0"})));
+  EXPECT_TRUE(has(route(S, G, "u0", {})));
 }
 
 // Static forwarding entries: joined upstream at once and forwarded without any
