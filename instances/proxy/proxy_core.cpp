@@ -331,9 +331,10 @@ std::vector<Membership> ProxyCore::static_contributions(const Address& group) co
 // after the filters: downstream `in` (what hosts may subscribe), downstream
 // `out` (what may be forwarded there from this upstream), upstream `out`
 // (what is requested upstream) and upstream `in` (what is accepted from it).
-// Several upstreams: `rulematching all|mutex` requests on every upstream the
-// filters allow; `first` gives each (S,G) to the first upstream, in priority
-// order, whose filters allow it (mcproxy's "reminder" scheme).
+// Several upstreams (`upstream * in rulematching`): `first` (default) gives
+// each (S,G) to the first up upstream, in priority order, whose filters allow
+// it (mcproxy's "reminder" scheme); `mutex` requests on every upstream the
+// filters allow until one of them delivers the group's data (then only there).
 void ProxyCore::refresh_upstream_requests(const Address& group, TimePoint now, CoreEffects& out) {
   const auto statics = static_contributions(group);
   const auto kind = cfg_.upstream_in_rule_matching.kind;
