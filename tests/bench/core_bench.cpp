@@ -123,8 +123,45 @@ void BM_ProxyCoreTimerTick(benchmark::State& state) {
     core->on_timer(now, out);
     benchmark::DoNotOptimize(core->next_deadline());
   }
+  state.counters["upstream_groups"] = static_cast<double>(core->upstream_states().at("u0").size());
+  state.counters["downstream_groups"] = static_cast<double>(core->downstream_memberships().at("d0").size());
 }
 BENCHMARK(BM_ProxyCoreTimerTick)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+
+// A timer event that finds work, with N groups joined: a new group is joined
+// (its state-change report goes upstream at once) and its one retransmission
+// (Robustness Variable 2, RFC 3376 §5.1) falls due. Per iteration: the join
+// plus the on_timer() and next_deadline() that the retransmission costs.
+void BM_ProxyCoreJoinAndRetransmission(benchmark::State& state) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  auto core = make_core(1, false);
+  prejoin(*core, n);
+  TimePoint now = kStart;
+  for (int i = 0; i < 10; ++i) {  // the prejoin's own retransmissions
+    now += std::chrono::seconds(1);
+    CoreEffects out;
+    core->on_timer(now, out);
+  }
+  std::vector<codec::Packet> reports;
+  for (int k = 0; k < kJoins; ++k)
+    reports.push_back(v3_report(false, kHost, n + static_cast<std::uint32_t>(k), 1, 0, RecordType::ChangeToExcludeMode));
+  std::size_t k = 0;
+  std::size_t packets = 0;
+  for (auto _ : state) {
+    CoreEffects out;
+    core->handle_packet("d0", reports[k++], now, out);
+    const auto due = core->next_deadline();
+    if (due) {
+      now = std::max(now, *due);
+      core->on_timer(now, out);
+    }
+    benchmark::DoNotOptimize(core->next_deadline());
+    packets += out.packets.size();
+  }
+  state.counters["packets_per_iteration"] = static_cast<double>(packets) / static_cast<double>(k);
+  state.counters["upstream_groups"] = static_cast<double>(core->upstream_states().at("u0").size());
+}
+BENCHMARK(BM_ProxyCoreJoinAndRetransmission)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(kJoins);
 
 // --- DownstreamRouter alone ------------------------------------------------------
 

@@ -60,6 +60,19 @@ perf_start_daemon() {  # perf_start_daemon CONF
   [ -n "$PERF_DAEMON_PID" ] || { echo "mcproxy process not found"; return 1; }
 }
 
+# For comparison (tests/perf/scale.sh with PERF_DAEMON=igmpproxy): Debian's
+# igmpproxy 0.3 in the same namespace, in the foreground.
+perf_start_igmpproxy() {  # perf_start_igmpproxy CONF
+  command -v igmpproxy >/dev/null || { echo "igmpproxy is not installed (apt-get install igmpproxy)"; return 1; }
+  lab_bg proxy igmpproxy -n "$1" >"$PERF_WORK/daemon.log" 2>&1
+  local p
+  wait_until 5 sh -c "ip netns pids $LAB_PREFIX-proxy | xargs -r -I{} cat /proc/{}/comm | grep -qx igmpproxy"
+  for p in $(ip netns pids "$LAB_PREFIX-proxy"); do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = igmpproxy ] && PERF_DAEMON_PID=$p
+  done
+  [ -n "$PERF_DAEMON_PID" ] || { echo "igmpproxy did not start"; cat "$PERF_WORK/daemon.log"; return 1; }
+}
+
 perf_ctl() { "$PERF_BIN/mcproxyctl" --socket "$PERF_SOCK" "$@"; }
 
 perf_capture() {  # perf_capture NS IFACE FILE: nanosecond timestamps, big buffer

@@ -11,9 +11,13 @@
 #     kernel's drops on the raw sockets of the proxy namespace (/proc/net/raw).
 #
 #   tests/perf/scale.sh BUILD_DIR [RESULTS.md]   (PERF_GROUPS, PERF_HOSTS, PERF_RATE)
+# PERF_DAEMON=igmpproxy runs Debian's igmpproxy instead, for comparison (it
+# joins upstream through the kernel, so the namespace's igmp_max_memberships
+# is raised for both daemons).
 set -euo pipefail
 source "$(dirname "$0")/perf_common.sh"
-perf_init scale "$@"
+daemon=${PERF_DAEMON:-mcproxy}
+perf_init "scale-$daemon" "$@"
 groups=${PERF_GROUPS:-10000}
 hosts=${PERF_HOSTS:-100}
 rate=${PERF_RATE:-10000}
@@ -23,12 +27,22 @@ lab_proxy_topology
 for i in $(seq 0 $((hosts - 1))); do
   ip -n "$LAB_PREFIX-rx1" addr add "10.2.0.$((100 + i))/24" dev eth0 nodad
 done
+lab_exec proxy sysctl -qw net.ipv4.igmp_max_memberships=$((groups + 100))
 conf=$PERF_WORK/scale.conf
-cat >"$conf" <<CONF
+if [ "$daemon" = igmpproxy ]; then
+  cat >"$conf" <<CONF
+phyint up0 upstream ratelimit 0 threshold 1
+phyint lan0 downstream ratelimit 0 threshold 1
+phyint lan1 disabled
+CONF
+  perf_start_igmpproxy "$conf"
+else
+  cat >"$conf" <<CONF
 protocol IGMPv3;
 pinstance perf: up0 ==> lan0;
 CONF
-perf_start_daemon "$conf"
+  perf_start_daemon "$conf"
+fi
 sleep 1
 perf_capture proxy lan0 "$PERF_WORK/lan0.pcap"
 perf_capture proxy up0 "$PERF_WORK/up0.pcap"
@@ -45,9 +59,13 @@ rss=$(perf_status_kb "$PERF_DAEMON_PID" VmRSS)
 hwm=$(perf_status_kb "$PERF_DAEMON_PID" VmHWM)
 drops_after=$(perf_raw_drops proxy)
 perf_stop_captures
-perf_ctl show stats >"$PERF_WORK/stats.txt" 2>&1 || true
-perf_ctl show interfaces >"$PERF_WORK/interfaces.txt" 2>&1 || true
-perf_ctl --json show groups >"$PERF_WORK/groups.json" 2>&1 || true
+if [ "$daemon" = mcproxy ]; then
+  perf_ctl show stats >"$PERF_WORK/stats.txt" 2>&1 || true
+  perf_ctl show interfaces >"$PERF_WORK/interfaces.txt" 2>&1 || true
+else
+  echo "(igmpproxy has no counters; its log: $(grep -ci warn "$PERF_WORK/daemon.log") warnings)" >"$PERF_WORK/stats.txt"
+  : >"$PERF_WORK/interfaces.txt"
+fi
 kill -TERM "$PERF_DAEMON_PID"; wait_until 10 perf_daemon_gone; PERF_DAEMON_PID=
 hz=$(getconf CLK_TCK)
 result=$(python3 "$PERF_ROOT/tests/perf/perf_pcap.py" scale "$PERF_WORK/lan0.pcap" "$PERF_WORK/up0.pcap" "$base" "$groups")
@@ -56,16 +74,16 @@ echo "captures: $(grep -h "dropped by kernel" "$PERF_WORK"/*.pcap.log | tr '\n' 
 echo "result: $result"
 echo "--- mcproxyctl show stats"; cat "$PERF_WORK/stats.txt"
 echo "--- mcproxyctl show interfaces"; cat "$PERF_WORK/interfaces.txt"
-python3 - "$result" "$groups" "$hosts" "$rate" "$load" "$cpu_before" "$cpu_mid" "$cpu_after" "$hz" "$rss" "$hwm" \
+python3 - "$result" "$daemon" "$groups" "$hosts" "$rate" "$load" "$cpu_before" "$cpu_mid" "$cpu_after" "$hz" "$rss" "$hwm" \
   "$drops_before" "$drops_after" "$(cat "$PERF_WORK/sender.json")" >"$PERF_WORK/table.md" <<'PY'
 import json, sys
-r = json.loads(sys.argv[1]); groups, hosts, rate, load = sys.argv[2:6]
-b, m, a, hz = (float(x) for x in sys.argv[6:10]); rss, hwm = int(sys.argv[10]), int(sys.argv[11])
-kd = int(sys.argv[13]) - int(sys.argv[12]); sender = json.loads(sys.argv[14])
+r = json.loads(sys.argv[1]); daemon = sys.argv[2]; groups, hosts, rate, load = sys.argv[3:7]
+b, m, a, hz = (float(x) for x in sys.argv[7:11]); rss, hwm = int(sys.argv[11]), int(sys.argv[12])
+kd = int(sys.argv[14]) - int(sys.argv[13]); sender = json.loads(sys.argv[15])
 cpu_run = (m - b) / hz; cpu_all = (a - b) / hz
 late = r["last_upstream_after_last_downstream_ms"]
 ok = lambda c: "yes" if c else "NO"
-print(f"### Scale: {groups} groups, {hosts} hosts, {rate} reports/s (IGMPv3, one TO_EX({{}}) record each)\n")
+print(f"### Scale ({daemon}): {groups} groups, {hosts} hosts, {rate} reports/s (IGMPv3, one TO_EX({{}}) record each)\n")
 print(f"Load average at start: {load}; sender: {sender['sent']} reports at {sender['achieved_rate']} reports/s.\n")
 print("| measure | value | target | met |")
 print("| --- | --- | --- | --- |")
@@ -77,7 +95,8 @@ print(f"| daemon CPU, including 2.5 s more (upstream retransmissions) | {cpu_all
 print(f"| VmRSS / VmHWM after the run | {rss/1024:.1f} / {hwm/1024:.1f} MB | < 32 MB | {ok(hwm < 32*1024)} |")
 print(f"| kernel drops on the proxy's raw sockets (/proc/net/raw) | {kd} | 0 | {ok(kd == 0)} |")
 PY
-{ echo; echo "Daemon counters after the run (\`mcproxyctl show stats\`):"; echo; echo '```'; cat "$PERF_WORK/stats.txt"; echo '```'; } >>"$PERF_WORK/table.md"
+{ echo; echo "Daemon counters after the run (\`mcproxyctl show stats\`, \`show interfaces\`):"; echo; echo '```'
+  cat "$PERF_WORK/stats.txt"; grep -E "^perf|rx:|tx:|drops:" "$PERF_WORK/interfaces.txt" | grep -v ADDRESSES || true; echo '```'; } >>"$PERF_WORK/table.md"
 echo; cat "$PERF_WORK/table.md"
 cp "$PERF_WORK/table.md" "$PERF_MD"
 echo "(written to $PERF_MD)"
