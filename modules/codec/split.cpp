@@ -67,6 +67,11 @@ std::vector<V3Report> split_report(const V3Report& r, std::size_t max_message_by
                                  ? (max_message_bytes - detail::kV3ReportHeader - fixed) / address_size
                                  : 0;
     const std::size_t per_part = std::clamp<std::size_t>(room, 1, detail::kMaxCount);
+    if (record.sources.size() <= per_part) {
+      // Too large even with the sources it has (aux data): nothing to split.
+      packer.add_alone(record, full);
+      continue;
+    }
     if (is_exclude(record.type)) {
       // RFC 3376 §4.2.16: an IS_EX / TO_EX record is not split: it carries as
       // many sources as fit and the rest are not reported. Splitting it would

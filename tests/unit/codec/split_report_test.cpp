@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 namespace mcproxy::codec::test {
 namespace {
 
@@ -14,6 +17,12 @@ Address nth_v4_source(std::size_t i) {
 Address nth_v6_source(std::size_t i) {
   AddressV6::bytes_type b{0x20, 0x01, 0x0d, 0xb8};
   b[14] = static_cast<std::uint8_t>((i + 1) >> 8);
+  b[15] = static_cast<std::uint8_t>(i + 1);
+  return Address(AddressV6(b));
+}
+
+Address v6_group(std::size_t i) {
+  AddressV6::bytes_type b{0xff, 0x3e};
   b[15] = static_cast<std::uint8_t>(i + 1);
   return Address(AddressV6(b));
 }
@@ -146,6 +155,21 @@ TEST(SplitReport, DegenerateBudgetStillReportsEverySource) {
   for (const auto& p : parts) EXPECT_EQ(p.records[0].sources.size(), 1u);
 }
 
+// A record that exceeds the budget through its aux data alone cannot be
+// split: it is sent whole, in a report of its own, never dropped.
+TEST(SplitReport, RecordTooLargeWithoutSourcesIsSentWhole) {
+  for (RecordType t : {RecordType::ModeIsExclude, RecordType::AllowNewSources}) {
+    GroupRecord r = record(t, v4("232.1.1.1"), 1);
+    r.aux_data.assign(64, 0xaa);
+    GroupRecord no_sources = r;
+    no_sources.sources.clear();
+    const auto parts = split_report(V3Report{Version::IGMPv3, {record(RecordType::ModeIsExclude, v4("239.1.1.1"), 0), r, no_sources}}, 40);
+    ASSERT_EQ(parts.size(), 3u) << to_string(t);
+    EXPECT_EQ(parts[1].records, std::vector<GroupRecord>{r});
+    EXPECT_EQ(parts[2].records, std::vector<GroupRecord>{no_sources});
+  }
+}
+
 // The 16-bit Number of Group Records bounds a report whatever the budget.
 TEST(SplitReport, AtMost65535RecordsPerReport) {
   V3Report r{Version::IGMPv3, {}};
@@ -154,6 +178,55 @@ TEST(SplitReport, AtMost65535RecordsPerReport) {
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[0].records.size(), 65535u);
   EXPECT_EQ(parts[1].records.size(), 70000u - 65535u);
+}
+
+// Random reports and budgets (fixed seed): records stay in order, no source
+// is lost except the tail of an oversized IS_EX/TO_EX, and every part fits
+// unless the budget cannot hold one record with one source.
+TEST(SplitReport, PropertiesHoldForRandomReports) {
+  std::mt19937 rng(3376);
+  for (int round = 0; round < 300; ++round) {
+    const bool v6 = rng() % 2 == 0;
+    V3Report r{v6 ? Version::MLDv2 : Version::IGMPv3, {}};
+    const std::size_t records = rng() % 40;
+    for (std::size_t i = 0; i < records; ++i) {
+      GroupRecord rec = record(static_cast<RecordType>(1 + rng() % 6), v6 ? v6_group(i) : nth_v4_group(i), rng() % 300, v6);
+      if (rng() % 5 == 0) rec.aux_data.assign(4 * (rng() % 3), 0x55);
+      r.records.push_back(rec);
+    }
+    const std::size_t budget = 16 + rng() % 1500;
+    const auto parts = split_report(r, budget);
+    std::vector<GroupRecord> flat;
+    for (const auto& p : parts) {
+      ASSERT_FALSE(p.records.empty());
+      EXPECT_EQ(p.version, r.version);
+      const bool degenerate = p.records.size() == 1 && p.records[0].sources.size() <= 1;
+      if (!degenerate) {
+        EXPECT_LE(encoded_size(p), budget) << "round " << round;
+      }
+      flat.insert(flat.end(), p.records.begin(), p.records.end());
+    }
+    std::size_t at = 0;
+    for (const GroupRecord& original : r.records) {
+      std::vector<Address> sources;
+      std::size_t pieces = 0;
+      while (at < flat.size() && flat[at].group == original.group && flat[at].type == original.type) {
+        EXPECT_EQ(flat[at].aux_data, original.aux_data);
+        sources.insert(sources.end(), flat[at].sources.begin(), flat[at].sources.end());
+        ++at;
+        ++pieces;
+      }
+      ASSERT_GE(pieces, 1u) << "record lost, round " << round;
+      const bool exclude = original.type == RecordType::ModeIsExclude || original.type == RecordType::ChangeToExcludeMode;
+      if (exclude) {
+        EXPECT_EQ(pieces, 1u);
+        EXPECT_TRUE(std::equal(sources.begin(), sources.end(), original.sources.begin())) << "round " << round;
+      } else {
+        EXPECT_EQ(sources, original.sources) << "round " << round;
+      }
+    }
+    EXPECT_EQ(at, flat.size());
+  }
 }
 
 // Split parts are ordinary reports: they encode and decode back unchanged.
