@@ -177,6 +177,7 @@ json core_counters_of(ProxyInstance& instance) {
   return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
     json c = counters_json(i.core().counters());
     c["kernel_failures"] = i.kernel_failures();
+    c["dropped_foreign_subnet"] = i.foreign_subnet_drops();
     done(c);
   });
 }

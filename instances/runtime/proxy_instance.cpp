@@ -137,9 +137,32 @@ void ProxyInstance::handle(InstanceEvent&& event) {
 void ProxyInstance::on_packet(ReceivedPacket& p) {
   auto it = ifnames_.find(p.ifindex);
   if (it == ifnames_.end() || !links_[it->second].active) return;  // registration raced a removal
+  if (core_->downstream(it->second) != nullptr && !from_local_subnet(it->second, p.packet.source)) {
+    ++foreign_subnet_drops_;
+    return;
+  }
   CoreEffects out;
   core_->handle_packet(it->second, p.packet, now(), out);
   apply(out);
+}
+
+bool ProxyInstance::from_local_subnet(const std::string& ifname, const Address& source) const {
+  // doc/configuration.md, alternative-subnets: a downstream accepts IGMP/MLD
+  // messages from its own subnets and the listed prefixes only. Unspecified
+  // sources (RFC 3376 §4.2.13 allows 0.0.0.0 for reports) and IPv6 link-local
+  // ones (MLD is sent from link-local addresses, RFC 3810 §5.2.13) are on-link.
+  if (source.is_unspecified()) return true;
+  if (source.is_v6() && source.to_v6().is_link_local()) return true;
+  auto link = links_.find(ifname);
+  if (link != links_.end()) {
+    for (const auto& [address, length] : link->second.addresses)
+      if (config::Prefix{address, length}.contains(source)) return true;
+  }
+  if (const auto* ifc = interface_config(ifname)) {
+    for (const auto& prefix : ifc->alternative_subnets)
+      if (prefix.contains(source)) return true;
+  }
+  return false;
 }
 
 void ProxyInstance::on_upcall(const KernelUpcall& u) {

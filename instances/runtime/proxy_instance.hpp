@@ -94,6 +94,8 @@ class ProxyInstance {
   // Reads the kernel's counters of this table; `done` runs on this thread.
   void request_counters(std::function<void(const CounterReply&)> done);
   std::uint64_t kernel_failures() const { return kernel_failures_; }
+  // IGMP/MLD messages on a downstream from outside its subnets and alternative-subnets.
+  std::uint64_t foreign_subnet_drops() const { return foreign_subnet_drops_; }
   const std::string& last_kernel_failure() const { return last_kernel_failure_; }
 
  private:
@@ -102,6 +104,7 @@ class ProxyInstance {
   void on_packet(ReceivedPacket& p);
   void on_upcall(const KernelUpcall& u);
   void on_link(const LinkEvent& e);
+  bool from_local_subnet(const std::string& ifname, const Address& source) const;
   void on_timer(const TimerExpired& t);
   void refresh_links_from_kernel();
   // Reads one interface's state from the kernel into `link` without
@@ -134,6 +137,7 @@ class ProxyInstance {
   std::optional<TimePoint> timer_deadline_;
   std::uint64_t subscriber_id_;
   std::uint64_t kernel_failures_ = 0;
+  std::uint64_t foreign_subnet_drops_ = 0;
   std::string last_kernel_failure_;
   std::atomic<bool> stop_requested_{false};
   bool started_ = false;

@@ -61,7 +61,7 @@ e2e_teardown() {
     fi
   fi
   lab_teardown
-  if [ "$rc" = 0 ] || [ -z "${E2E_KEEP:-}" ]; then rm -rf "$E2E_WORK"; else echo "kept $E2E_WORK"; fi
+  if [ -z "${E2E_KEEP:-}" ]; then rm -rf "$E2E_WORK"; else echo "kept $E2E_WORK"; fi
   echo "e2e_$E2E_NAME: $([ "$rc" = 0 ] && echo PASS || echo FAIL) ($((SECONDS - E2E_T0)) s)"
   exit "$rc"
 }
@@ -279,3 +279,14 @@ table_route() {
 
 matches() { grep -qE "$2" <<<"$1"; }        # matches TEXT REGEX
 lacks() { ! grep -qE "$2" <<<"$1"; }         # lacks TEXT REGEX
+
+# sg_seen [-6] SOURCE GROUP: the kernel has an entry (resolved or not) for (SOURCE,GROUP):
+# data is arriving at the proxy. A precondition for "is not forwarded" checks.
+sg_seen() {
+  local fam=
+  [ "$1" = -6 ] && { fam=-6; shift; }
+  mroutes $fam | grep -qF "($1,$2)"
+}
+
+# host_reported NAME HOST: capture NAME holds an IGMP/MLD message from HOST
+host_reported() { tcpdump -r "$E2E_WORK/$1.pcap" -n "src $2 and (igmp or (ip6 and not udp))" 2>/dev/null | grep -q .; }

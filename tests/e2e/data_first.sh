@@ -17,7 +17,8 @@ wait_until 5 interfaces_up 3 || note "not all interfaces are up"
 # Let the startup queries pass (2 x QI/4 would be long: the hosts have nothing to report anyway).
 note "src streams 239.4.4.4 (50 packets/s) with no receiver"
 send_bg src 239.4.4.4 5004 50 400
-sleep 2
+check "the data reaches the proxy" wait_until 5 sg_seen 10.1.0.2 239.4.4.4
+sleep 1
 check "no forwarding of 239.4.4.4 to any downstream before a join" \
   sh -c "! ip netns exec $LAB_PREFIX-proxy ip mroute show table all | grep -F '239.4.4.4' | grep -q 'Oifs:'"
 check "nothing of 239.4.4.4 reached lan0's wire" eq "$(count_udp rx1 10.1.0.2)" 0

@@ -24,6 +24,7 @@ pinstance t downstream lan1 threshold 8;
 EOF2
 capture_start rx3 eth0 rx3 "udp"
 capture_start rx1 eth0 rx1 "udp"
+capture_start rx4 eth0 rx4 "igmp"
 e2e_start_daemon "$E2E_WORK/t.conf"
 wait_until 5 interfaces_up 3 || note "not all interfaces are up"
 recv_bg rx1 rx1 239.6.6.6 5006 8
@@ -36,7 +37,7 @@ wait_until 5 gone "$low"
 sleep 0.3
 low_lan0=$(count_udp rx1 10.1.0.2)
 low_lan1=$(count_udp rx3 10.1.0.2)
-check "TTL 5 data reaches lan0 (threshold 1) ($low_lan0 packets)" ge "$low_lan0" 80
+check "TTL 5 data reaches lan0 (threshold 1) ($low_lan0 packets)" ge "$low_lan0" 60
 check "TTL 5 data does not reach lan1 (threshold 8) ($low_lan1 packets)" eq "$low_lan1" 0
 note "TTL 16: above the threshold"
 send_bg src 239.6.6.6 5006 50 100 --ttl 16 --source 10.1.0.2
@@ -44,15 +45,17 @@ wait_until 5 gone "$E2E_LAST_SENDER"
 sleep 0.3
 capture_stop rx3
 high_lan1=$(($(count_udp rx3 10.1.0.2) - low_lan1))
-check "TTL 16 data reaches lan1 ($high_lan1 packets)" ge "$high_lan1" 80
+check "TTL 16 data reaches lan1 ($high_lan1 packets)" ge "$high_lan1" 60
 
 note "alternative subnets: rx4 (192.168.77.4, outside lan0's 10.2.0.0/24) joins 239.6.7.7"
+send_bg src 239.6.7.7 5007 50 500
 recv_bg rx4 rx4 239.6.7.7 5007 3
-sleep 0.3
-send_bg src 239.6.7.7 5007 50 100
+wait_until 5 sg_seen 10.1.0.2 239.6.7.7 || note "no data of 239.6.7.7 at the proxy?"
+wait_until 5 host_reported rx4 192.168.77.4 || note "rx4 did not report?"
 check "a report from outside the subnet is ignored: no forwarding of 239.6.7.7 to lan0" \
   still_after 1500 no_route 10.1.0.2 239.6.7.7 lan0
 wait_until 5 gone "$E2E_PID_rx4"
+check "the route of 239.6.7.7 to lan0 is gone after rx4 left" wait_until 5 no_route 10.1.0.2 239.6.7.7 lan0
 ctl set t downstream lan0 alternative-subnets 192.168.77.0/24 || echo "set alternative-subnets failed"
 recv_bg rx4 rx4b 239.6.7.7 5007 3
 check "with alternative-subnets 192.168.77.0/24 rx4's report is accepted" \
