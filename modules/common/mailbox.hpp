@@ -99,7 +99,9 @@ class Mailbox {
       ++handled;
       handler(std::move(message));
     }
-    if (handled == max && !ready_.empty()) notify();  // more left: stay readable
+    // Possibly more left: stay readable. (queue::empty() is only a hint under
+    // concurrency, so do not consult it; a spurious wake-up drains nothing.)
+    if (handled == max) notify();
     return handled;
   }
 

@@ -44,13 +44,31 @@ Receiver::~Receiver() { stop(); }
 
 kernel::KernelStatus Receiver::open() {
   if (epoll_) return {};
+  auto opened = open_descriptors();
+  if (!opened) {
+    // All or nothing, so a later open() starts from scratch.
+    link_monitor_.reset();
+    join_socket_v4_.reset();
+    mld_socket_.reset();
+    epoll_.reset();
+  }
+  return opened;
+}
+
+kernel::KernelStatus Receiver::open_descriptors() {
   epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) return kernel::errno_error("epoll_create1");
   watch(mailbox_.fd());
   auto mld = kernel_.open_packet_socket(Family::V6, kernel::PacketSocketRole::Receive);
-  if (!mld) return std::unexpected(mld.error());
-  mld_socket_ = std::move(*mld);
-  watch(mld_socket_.get());
+  if (mld) {
+    mld_socket_ = std::move(*mld);
+    watch(mld_socket_.get());
+  } else if (mld.error().error == EAFNOSUPPORT) {
+    // A kernel without IPv6 still runs IPv4 instances.
+    LOG4CPLUS_WARN(logger(), "no IPv6: " << mld.error().message().c_str());
+  } else {
+    return std::unexpected(mld.error());
+  }
   auto join = kernel_.open_packet_socket(Family::V4, kernel::PacketSocketRole::Send);
   if (!join) return std::unexpected(join.error());
   join_socket_v4_ = std::move(*join);

@@ -76,6 +76,7 @@ class Receiver {
     InstanceMailboxRef owner;
   };
 
+  kernel::KernelStatus open_descriptors();
   void watch(int fd);
   void unwatch(int fd);
   void read_mroute(const TableId& table, const MrouteSocket& socket);

@@ -7,6 +7,8 @@
 #include <log4cplus/logger.h>
 #include <log4cplus/loggingmacros.h>
 
+#include <cerrno>
+
 namespace mcproxy::sender {
 namespace {
 
@@ -30,8 +32,14 @@ kernel::KernelStatus Sender::open() {
   }
   if (!socket_v6_) {
     auto s = kernel_.open_packet_socket(Family::V6, kernel::PacketSocketRole::Send);
-    if (!s) return std::unexpected(s.error());
-    socket_v6_ = std::move(*s);
+    if (s) {
+      socket_v6_ = std::move(*s);
+    } else if (s.error().error == EAFNOSUPPORT) {
+      // A kernel without IPv6 still runs IPv4 instances; MLD sends then fail and are counted.
+      LOG4CPLUS_WARN(logger(), "no IPv6: " << s.error().message().c_str());
+    } else {
+      return std::unexpected(s.error());
+    }
   }
   return {};
 }

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <memory>
 #include <vector>
 
@@ -212,6 +213,27 @@ TEST_F(ReceiverTest, NewSubscriberFirstGetsCurrentInterfaces) {
   EXPECT_EQ(std::get<InterfaceChanged>(ev[0]).event.name, "eth0");
   EXPECT_EQ(std::get<InterfaceChanged>(ev[1]).event.address, kHost4);
   EXPECT_EQ(std::get<InterfaceChanged>(ev[2]).event.prefix_length, 64);
+}
+
+TEST(ReceiverOpen, WithoutIpv6StillServesIpv4) {
+  FakeKernel kernel;
+  kernel.fail_next("open_packet_socket", EAFNOSUPPORT);  // the MLD socket is opened first
+  Receiver receiver(kernel);
+  ASSERT_TRUE(receiver.open());
+  auto a = std::make_shared<InstanceMailbox>(8);
+  receiver.handle(RegisterInterface{Family::V6, 3, "dn0", a});  // no socket to join on: harmless
+  EXPECT_TRUE(kernel.joined().empty());
+}
+
+TEST(ReceiverOpen, OtherSocketFailuresAreReported) {
+  FakeKernel kernel;
+  kernel.fail_next("open_link_monitor", EPERM);
+  Receiver receiver(kernel);
+  auto r = receiver.open();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().error, EPERM);
+  EXPECT_TRUE(receiver.open());  // all or nothing: a retry opens everything
+  EXPECT_NE(kernel.opened("open_link_monitor"), -1);
 }
 
 TEST_F(ReceiverTest, InstanceGoneAndMailboxFullAreCounted) {
