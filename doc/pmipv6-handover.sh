@@ -47,12 +47,14 @@ ctl show instances
 
 py="python3 $root/tests/lab/mcast.py"
 echo "== the mobile node joins ff0e::8000:7; both LMAs stream it (50 packets/s)"
-lab_bg mn $py recv ff0e::8000:7 5000 --seconds 8 --iface eth0 --out "$work/mn.json" >/dev/null
+lab_bg mn $py recv ff0e::8000:7 5000 --seconds 9 --iface eth0 --out "$work/mn.json" >/dev/null
 sleep 0.5
 lab_bg lma1 $py send ff0e::8000:7 5000 --rate 50 --count 450 --iface eth0
 lab_bg lma2 $py send ff0e::8000:7 5000 --rate 50 --count 450 --iface eth0
-sleep 2
+sleep 3
+ctl show groups
 ctl show mfc
+lab_exec mag ip -6 mroute show table all
 echo "== handover: mcproxyctl interface move lan0 lma1 lma2"
 moved=$(echo "$EPOCHREALTIME" | tr , .)
 ctl interface move lan0 lma1 lma2
@@ -68,5 +70,6 @@ names = {"2001:db8:1::2": "LMA 1", "2001:db8:4::2": "LMA 2"}
 for src, n in sorted(d["per_source"].items()):
     print(f"{names.get(src, src)}: {n} packets, first at move {d['first_per_source'][src] - moved:+.3f} s")
 PY
+[ -n "${PMIP_DEMO_LOG:-}" ] && cat "$work/mcproxy.log"
 kill -TERM "$daemon"
 wait_until 5 sh -c "! kill -0 $daemon" || echo "mcproxy did not stop in 5 s"

@@ -67,11 +67,11 @@ time.sleep(60)"
   # rx3 (the only host on lan1, quick leave on) leaves.
   wait_until 8 gone "$E2E_PID_rx3"
   check "quick leave: forwarding $g2 to lan1 stops within 1 s of rx3's leave" within 1000 no_route $fam "$src" "$g2" lan1
-  check "rx3 received $g2 ($(field rx3 received) packets)" ge "$(field rx3 received)" 50
+  check "rx3 received $g2 ($(field rx3 received) packets)" ge "$(field rx3 received)" 20
 
   # rx1 leaves; rx2 (same link) stays.
   wait_until 8 gone "$E2E_PID_rx1"
-  check "rx1 received $g1 ($(field rx1 received) packets)" ge "$(field rx1 received)" 80
+  check "rx1 received $g1 ($(field rx1 received) packets)" ge "$(field rx1 received)" 40
   check "after rx1 left, $g1 is still forwarded to lan0 (rx2 is there)" still_after 1500 has_route $fam "$src" "$g1" lan0
 
   # rx2, the last host on lan0 (quick leave off), leaves.
@@ -81,7 +81,7 @@ time.sleep(60)"
     still_after 300 has_route $fam "$src" "$g1" lan0
   check "forwarding $g1 to lan0 stops within LMQT ($lmqt_ms ms) + 1.5 s of the last leave" \
     within $((lmqt_ms + 1500 - ($(now_ms) - left))) no_route $fam "$src" "$g1" lan0
-  check "rx2 received $g1 ($(field rx2 received) packets)" ge "$(field rx2 received)" 250
+  check "rx2 received $g1 ($(field rx2 received) packets)" ge "$(field rx2 received)" 120
   check "rx2 saw no gap while rx1 left ($(field rx2 missing) missing between seq $(field rx2 seq_min) and $(field rx2 seq_max))" \
     eq "$(field rx2 missing)" 0
   check "the upstream saw the proxy leave $g1" wait_until 3 capture_has up "$M_LEAVE_RE"
