@@ -8,6 +8,7 @@
 #include "tests/bench/bench_support.hpp"
 
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <chrono>
 #include <memory>
@@ -61,11 +62,16 @@ void prejoin(ProxyCore& core, std::uint32_t n) {
   }
 }
 
+// Heap bytes in use (glibc), to report the memory one joined group costs.
+double heap_in_use() { return static_cast<double>(mallinfo2().uordblks); }
+
 // One IGMPv3 report joining one new group (TO_EX({})), N groups joined before.
 void BM_ProxyCoreJoinNewGroup(benchmark::State& state) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
   auto core = make_core(1, false);
+  const double heap_before = heap_in_use();
   prejoin(*core, n);
+  state.counters["heap_bytes_per_group"] = (heap_in_use() - heap_before) / n;
   std::vector<codec::Packet> reports;
   for (int k = 0; k < kJoins; ++k)
     reports.push_back(v3_report(false, kHost, n + static_cast<std::uint32_t>(k), 1, 0, RecordType::ChangeToExcludeMode));
@@ -185,7 +191,9 @@ void prejoin(DownstreamRouter& r, std::uint32_t n) {
 void BM_DownstreamRouterJoinNewGroup(benchmark::State& state) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
   auto router = make_router(false);
+  const double heap_before = heap_in_use();
   prejoin(router, n);
+  state.counters["heap_bytes_per_group"] = (heap_in_use() - heap_before) / n;
   std::vector<codec::Packet> reports;
   for (int k = 0; k < kJoins; ++k)
     reports.push_back(v3_report(false, kHost, n + static_cast<std::uint32_t>(k), 1, 0, RecordType::ChangeToExcludeMode));

@@ -19,7 +19,7 @@ groups=${PERF_GROUPS:-30}
 rate=${PERF_RATE:-10000}
 lab_proxy_topology
 {
-  echo "### Join and leave latency ($groups groups per scenario, stream $rate packets/s)"
+  echo "### Join and leave latency ($groups groups per scenario, stream $rate packets/s${PERF_CHRT:+, daemon under chrt $PERF_CHRT})"
   echo
   perf_machine
   echo
@@ -37,6 +37,9 @@ row() {  # row SCENARIO MEASURE JSON TARGET_TEXT LIMIT_MS median|max (what the t
   local met="-" judged=$med
   [ "$6" = max ] && judged=$max
   [ "$judged" != "-" ] && met=$(verdict "$judged" "$5")
+  # No valid sample although the host left: forwarding went on until the
+  # stream itself ended (the leave was not acted on).
+  [ "$n" = 0 ] && met="NO (forwarding outlived the stream)"
   echo "| $1 | $2 | $n | $med | $p90 | $max | $4 | $met |" >>"$PERF_WORK/table.md"
 }
 

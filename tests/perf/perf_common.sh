@@ -51,7 +51,10 @@ perf_daemon_gone() { ! kill -0 "$PERF_DAEMON_PID" 2>/dev/null; }
 # PERF_DAEMON_PID is the mcproxy process itself (lab_bg's pid may be the
 # subshell around `ip netns exec`), found among the namespace's processes.
 perf_start_daemon() {  # perf_start_daemon CONF
-  lab_bg proxy "$PERF_BIN/mcproxy" -f "$1" --control-socket "$PERF_SOCK" >"$PERF_WORK/daemon.log" 2>&1
+  # PERF_CHRT="-f 10" runs the daemon under SCHED_FIFO (chrt), to tell its own
+  # latency from the scheduling delay of a loaded machine.
+  lab_bg proxy ${PERF_CHRT:+chrt $PERF_CHRT} "$PERF_BIN/mcproxy" -f "$1" --control-socket "$PERF_SOCK" \
+    >"$PERF_WORK/daemon.log" 2>&1
   wait_until 10 test -S "$PERF_SOCK" || { echo "mcproxy did not start"; return 1; }
   local p
   for p in $(ip netns pids "$LAB_PREFIX-proxy"); do

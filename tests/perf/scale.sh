@@ -44,6 +44,7 @@ CONF
   perf_start_daemon "$conf"
 fi
 sleep 1
+rss_start=$(perf_status_kb "$PERF_DAEMON_PID" VmRSS)
 perf_capture proxy lan0 "$PERF_WORK/lan0.pcap"
 perf_capture proxy up0 "$PERF_WORK/up0.pcap"
 drops_before=$(perf_raw_drops proxy)
@@ -75,11 +76,11 @@ echo "result: $result"
 echo "--- mcproxyctl show stats"; cat "$PERF_WORK/stats.txt"
 echo "--- mcproxyctl show interfaces"; cat "$PERF_WORK/interfaces.txt"
 python3 - "$result" "$daemon" "$groups" "$hosts" "$rate" "$load" "$cpu_before" "$cpu_mid" "$cpu_after" "$hz" "$rss" "$hwm" \
-  "$drops_before" "$drops_after" "$(cat "$PERF_WORK/sender.json")" >"$PERF_WORK/table.md" <<'PY'
+  "$drops_before" "$drops_after" "$(cat "$PERF_WORK/sender.json")" "$rss_start" >"$PERF_WORK/table.md" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); daemon = sys.argv[2]; groups, hosts, rate, load = sys.argv[3:7]
 b, m, a, hz = (float(x) for x in sys.argv[7:11]); rss, hwm = int(sys.argv[11]), int(sys.argv[12])
-kd = int(sys.argv[14]) - int(sys.argv[13]); sender = json.loads(sys.argv[15])
+kd = int(sys.argv[14]) - int(sys.argv[13]); sender = json.loads(sys.argv[15]); rss0 = int(sys.argv[16])
 cpu_run = (m - b) / hz; cpu_all = (a - b) / hz
 late = r["last_upstream_after_last_downstream_ms"]
 ok = lambda c: "yes" if c else "NO"
@@ -92,6 +93,7 @@ print(f"| distinct groups reported upstream | {r['distinct_groups_reported_upstr
 print(f"| last new group upstream after the last host report | {late} ms | <= 100 ms | {ok(late is not None and late <= 100)} |")
 print(f"| daemon CPU (utime+stime), reports + 0.5 s | {cpu_run:.2f} s | < 1 s | {ok(cpu_run < 1)} |")
 print(f"| daemon CPU, including 2.5 s more (upstream retransmissions) | {cpu_all:.2f} s | - | - |")
+print(f"| VmRSS before the run (no groups) | {rss0/1024:.1f} MB | - | - |")
 print(f"| VmRSS / VmHWM after the run | {rss/1024:.1f} / {hwm/1024:.1f} MB | < 32 MB | {ok(hwm < 32*1024)} |")
 print(f"| kernel drops on the proxy's raw sockets (/proc/net/raw) | {kd} | 0 | {ok(kd == 0)} |")
 PY
