@@ -13,6 +13,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 #include <iostream>
 
@@ -96,19 +97,36 @@ std::vector<std::string> Daemon::apply_configuration(config::Configuration candi
   }
   for (const auto& name : restart) stop_instance(name);
   // 2. Instances that stay are reconfigured in place (their state is kept),
-  //    one after the other: each finishes before the next begins, so an
-  //    interface moving between instances is released before it is taken.
-  running_ = std::move(candidate);
-  for (auto& [name, instance] : instances_) {
-    const auto* cfg = running_.find_instance(name);
+  //    one after the other, each finishing before the next begins. First
+  //    every instance that loses interfaces lets them go (its new
+  //    configuration without the interfaces it gains), then all take their
+  //    full new configuration: an interface moving between instances is
+  //    released before it is taken, whatever the instances' order.
+  auto reconfigure = [](instances::ProxyInstance& instance, const config::InstanceConfig& cfg) {
     auto done = std::make_shared<std::promise<void>>();
     auto finished = done->get_future();
-    if (instance->post_control([cfg = *cfg, done](instances::ProxyInstance& i) {
+    if (instance.post_control([cfg, done](instances::ProxyInstance& i) {
           i.reconfigure(cfg);
           done->set_value();
         }))
       finished.wait_for(std::chrono::seconds(5));
+  };
+  for (auto& [name, instance] : instances_) {
+    const auto* before = running_.find_instance(name);
+    const auto* after = candidate.find_instance(name);
+    if (before == nullptr || after == nullptr) continue;
+    auto loses = [&](const std::vector<config::InterfaceConfig>& list) {
+      return std::any_of(list.begin(), list.end(), [&](const auto& i) { return after->find_interface(i.name) == nullptr; });
+    };
+    if (!loses(before->upstreams) && !loses(before->downstreams)) continue;
+    config::InstanceConfig releasing = *after;
+    auto gained = [&](const config::InterfaceConfig& i) { return before->find_interface(i.name) == nullptr; };
+    std::erase_if(releasing.upstreams, gained);
+    std::erase_if(releasing.downstreams, gained);
+    reconfigure(*instance, releasing);
   }
+  running_ = std::move(candidate);
+  for (auto& [name, instance] : instances_) reconfigure(*instance, *running_.find_instance(name));
   // 3. New instances start.
   for (const auto& cfg : running_.instances)
     if (!instances_.contains(cfg.name)) start_instance(cfg);

@@ -46,5 +46,22 @@ check "rx1 got b's stream ($(per_source rx1 10.4.0.2) packets)" ge "$(per_source
 reports=$(tcpdump -r "$E2E_WORK/rx1.pcap" -n -tt 2>/dev/null | awk -v m="$moved" -v f="${first_b:-0}" \
   '$1 > m && $1 < f && /10\.2\.0\.11 > / && /igmp/' | wc -l)
 check "rx1 did not report between the move and the resumed stream ($reports reports)" eq "$reports" 0
+
+note "SIGHUP: the file puts lan0 back under a"
+kill -HUP "$E2E_DAEMON_PID"
+check "after the reload lan0 is a's downstream again" \
+  wait_until 5 sh -c "'$E2E_CTL' --socket '$E2E_SOCK' show instances | grep '^a ' | grep -q lan0"
+check "... and no longer b's" sh -c "! '$E2E_CTL' --socket '$E2E_SOCK' show instances | grep '^b ' | grep -q lan0"
+iface_state() {  # iface_state INSTANCE IFNAME: the interface's state in `show interfaces`
+  ctl --json show interfaces "$1" | python3 -c "import json,sys
+d=json.load(sys.stdin)
+print(next((i['state'] for i in d['interfaces'] if i['name']=='$2'), 'missing'))"
+}
+iface_up() { [ "$(iface_state "$1" "$2")" = up ]; }
+check "lan0 is up in a" wait_until 5 iface_up a lan0
+conflicts=$(ctl --json show stats | python3 -c "import json,sys
+d=json.load(sys.stdin)
+print(sum(s['counters'].get('registration_conflicts',0) for s in d['stats'] if s['scope']=='receiver'))")
+check "the Receiver saw no conflicting registrations of lan0 ($conflicts)" eq "$conflicts" 0
 e2e_stop_daemon
 e2e_finish
