@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared part of the namespace performance labs (tests/perf/*.sh): argument
 # handling, the daemon under measurement, captures, /proc readings and the
 # markdown results file. Sourced; reuses tests/lab/lab.sh for the lab itself.

@@ -97,7 +97,9 @@ print(f"| VmRSS before the run (no groups) | {rss0/1024:.1f} MB | - | - |")
 print(f"| VmRSS / VmHWM after the run | {rss/1024:.1f} / {hwm/1024:.1f} MB | < 32 MB | {ok(hwm < 32*1024)} |")
 print(f"| kernel drops on the proxy's raw sockets (/proc/net/raw) | {kd} | 0 | {ok(kd == 0)} |")
 PY
-{ echo; echo "Daemon counters after the run (\`mcproxyctl show stats\`, \`show interfaces\`):"; echo; echo '```'
+label="Daemon counters after the run (\`mcproxyctl show stats\`, \`show interfaces\`):"
+[ "$daemon" = mcproxy ] || label="Daemon counters:"
+{ echo; echo "$label"; echo; echo '```'
   cat "$PERF_WORK/stats.txt"; grep -E "^perf|rx:|tx:|drops:" "$PERF_WORK/interfaces.txt" | grep -v ADDRESSES || true; echo '```'; } >>"$PERF_WORK/table.md"
 echo; cat "$PERF_WORK/table.md"
 cp "$PERF_WORK/table.md" "$PERF_MD"
