@@ -165,13 +165,16 @@ mroutes() {  # mroutes [-6]: every MFC entry of every table in the proxy namespa
 }
 
 # has_route [-6] SOURCE GROUP OIF: an installed MFC entry (SOURCE,GROUP) forwards
-# to OIF. A netlink dump can come back cut short while the table changes, so
-# "absent" needs three dumps in a row to agree.
+# to OIF. A netlink dump can come back cut short while the table changes
+# ("Dump was interrupted"), so "absent" needs five clean dumps in a row to agree.
 has_route() {
-  local fam= try
+  local fam= try out
   [ "$1" = -6 ] && { fam=-6; shift; }
-  for try in 1 2 3; do
-    mroutes $fam | grep -F "($1,$2)" | grep -qE "Oifs:.*\b$3\b" && return 0
+  for try in 1 2 3 4 5; do
+    out=$(lab_exec proxy ip $fam mroute show table all 2>&1)
+    grep -F "($1,$2)" <<<"$out" | grep -qE "Oifs:.*\b$3\b" && return 0
+    grep -qi "interrupted" <<<"$out" && echo "     (mroute dump interrupted)" >&2
+    sleep 0.01
   done
   return 1
 }
