@@ -2,12 +2,13 @@
 // parses the command line. Each returns a sysexits(3) exit code.
 #pragma once
 
+#include "mcproxy/control/defaults.hpp"
+
+#include <optional>
 #include <ostream>
 #include <string>
 
 namespace mcproxy {
-
-inline constexpr const char* kDefaultControlSocket = "/run/mcproxy/mcproxy.sock";
 
 // --check-config: reads and checks FILE; prints a summary to `out`, or every
 // error as FILE:LINE:COL: message to `err`. EX_OK, EX_CONFIG or EX_NOINPUT.
@@ -20,6 +21,8 @@ int check_kernel(std::ostream& out);
 struct DaemonOptions {
   std::string config_file;
   std::string control_socket;
+  // Members of this group (name or number) may use the control socket too.
+  std::optional<std::string> control_group;
 };
 // Runs the proxy in the foreground until SIGINT/SIGTERM.
 int run_daemon(const DaemonOptions& options);

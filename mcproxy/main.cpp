@@ -32,7 +32,11 @@ int main(int argc, char** argv) {
     TCLAP::ValueArg<std::string> log_config("", "log-config", "log4cplus properties file", false, "",
                                             "FILE", cmd);
     TCLAP::ValueArg<std::string> control_socket("", "control-socket", "path of the control socket", false,
-                                                mcproxy::kDefaultControlSocket, "PATH", cmd);
+                                                mcproxy::control::kDefaultControlSocket, "PATH", cmd);
+    TCLAP::ValueArg<std::string> control_group("", "control-group",
+                                               "group (name or number) whose members may use the control socket "
+                                               "(default: only root and the daemon's user)",
+                                               false, "", "GROUP", cmd);
     cmd.parse(argc, argv);
 
     if (auto error = mcproxy::configure_logging(verbose.getValue(), log_config.getValue()); !error.empty()) {
@@ -45,7 +49,9 @@ int main(int argc, char** argv) {
     }
     if (check_config.getValue()) return mcproxy::check_config(file.getValue(), std::cout, std::cerr);
     if (check_kernel.getValue()) return mcproxy::check_kernel(std::cout);
-    return mcproxy::run_daemon({file.getValue(), control_socket.getValue()});
+    mcproxy::DaemonOptions options{file.getValue(), control_socket.getValue(), std::nullopt};
+    if (control_group.isSet()) options.control_group = control_group.getValue();
+    return mcproxy::run_daemon(options);
   } catch (const TCLAP::ExitException& e) {  // --help, --version
     return e.getExitStatus();
   } catch (const TCLAP::ArgException& e) {
