@@ -154,6 +154,30 @@ void ProxyCore::interface_down(const std::string& ifname, TimePoint now, CoreEff
   counters_["unknown-interface"]++;
 }
 
+void ProxyCore::shutdown(TimePoint now, CoreEffects& out) {
+  for (auto& u : upstreams_) {
+    if (!u->up) continue;
+    Effects e;
+    for (const auto& [group, state] : u->host->state()) u->host->set_state(group, Membership{}, now, e);
+    // Only the first transmission: the retransmissions would outlive us.
+    for (auto& p : e.packets) out.packets.push_back(std::move(p));
+    u->up = false;
+    u->host = std::make_unique<UpstreamHost>(u->cfg.name, host_options(u->cfg), random_);
+  }
+  for (const auto& [group, sources] : sg_)
+    for (const auto& [source, sg] : sources)
+      if (!sg.outputs.empty()) out.routes.push_back(RouteChange{source, group, sg.input, {}, {}});
+  for (auto& [group, sources] : sg_)
+    for (auto& [source, sg] : sources) unindex(group, source, sg);
+  sg_.clear();
+  locks_.clear();
+  for (auto& [name, d] : downstreams_) {
+    d->up = false;
+    d->started = false;
+    d->router = std::make_unique<DownstreamRouter>(name, downstream_options(d->cfg));
+  }
+}
+
 bool ProxyCore::is_up(const std::string& ifname) const {
   if (const auto* d = find_downstream(ifname)) return d->up;
   if (const auto* u = find_upstream(ifname)) return u->up;

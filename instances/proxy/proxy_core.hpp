@@ -75,6 +75,12 @@ class ProxyCore {
                    CoreEffects& out);
 
   void on_timer(TimePoint now, CoreEffects& out);
+
+  // The instance is going away (daemon stop, instance removed): every
+  // upstream reports that it left its groups (RFC 3376 §5.1 state-change
+  // records to INCLUDE{}; v2 Leave / MLDv1 Done in compatibility mode), sent
+  // once, and every installed route is removed. The core is inert afterwards.
+  void shutdown(TimePoint now, CoreEffects& out);
   std::optional<TimePoint> next_deadline() const;
 
   // New configuration for this instance (same name and protocol): timers,

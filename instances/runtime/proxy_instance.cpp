@@ -454,10 +454,7 @@ void ProxyInstance::adopt_downstream(std::unique_ptr<DownstreamRouter> router, c
 
 void ProxyInstance::leave_everything() {
   CoreEffects out;
-  for (auto& [ifname, link] : links_) {
-    if (!link.active) continue;
-    core_->interface_down(ifname, now(), out);
-  }
+  core_->shutdown(now(), out);  // leave reports upstream, routes removed
   apply(out);
   if (timer_ != 0) modules_.timer.cancel(timer_);
   timer_ = 0;

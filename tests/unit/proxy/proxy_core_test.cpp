@@ -168,6 +168,25 @@ TEST_F(CoreTest, QuickLeaveRemovesRouteAtOnce) {
   EXPECT_EQ(e.routes, (std::vector{route(S, G, "u0", {})}));
 }
 
+// RFC 3376 §5.1: an instance that stops leaves its upstream groups with a
+// state-change record to INCLUDE{} and removes every route it installed.
+TEST_F(CoreTest, ShutdownLeavesUpstreamGroupsAndRemovesRoutes) {
+  make();
+  up_all();
+  join("d0", H1);
+  join("d1", H3, G2);
+  data("u0");
+  CoreEffects e;
+  core->shutdown(now, e);
+  auto recs = upstream_records(e);
+  EXPECT_EQ(recs.size(), 2u);
+  for (const auto& r : recs) EXPECT_EQ(r.type, RecordType::ChangeToIncludeMode);
+  EXPECT_EQ(e.routes, (std::vector{route(S, G, "u0", {})}));
+  EXPECT_TRUE(core->routes().empty());
+  // Retransmissions are not sent after shutdown.
+  EXPECT_TRUE(upstream_records(advance(seconds(5))).empty());
+}
+
 // Data before any join installs nothing but is remembered: the join installs
 // forwarding at once, without waiting for the next packet.
 TEST_F(CoreTest, DataBeforeJoinThenJoinInstallsRouteAtOnce) {
