@@ -73,6 +73,9 @@ void Sender::run_once(std::chrono::milliseconds timeout) {
 void Sender::loop() {
   mailbox_.owner().bind_to_current_thread();
   while (!stop_requested_.load()) run_once(std::chrono::milliseconds(-1));
+  // What was posted before stop() still goes out: the leave reports of
+  // instances that shut down just before the Sender.
+  mailbox_.drain([this](SenderMessage&& m) { handle(std::move(m)); });
 }
 
 void Sender::handle(SenderMessage&& message) {
