@@ -455,6 +455,14 @@ std::set<Address> DownstreamRouter::hosts(const Address& group) const {
 
 const DownstreamRouter::Counters& DownstreamRouter::counters() const { return impl_->counters; }
 
+std::optional<TimePoint> DownstreamRouter::group_timer(const Address& group) const {
+  return impl_->queue.deadline(TimerKey{TimerKind::GroupTimer, group, Address{}});
+}
+
+std::optional<TimePoint> DownstreamRouter::source_timer(const Address& group, const Address& source) const {
+  return impl_->queue.deadline(TimerKey{TimerKind::SourceTimer, group, source});
+}
+
 unsigned DownstreamRouter::pending_group_queries(const Address& group) const {
   const auto it = impl_->groups.find(group);
   return it == impl_->groups.end() ? 0 : it->second.queries.group_retransmissions();

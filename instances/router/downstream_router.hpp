@@ -87,6 +87,11 @@ class DownstreamRouter {
   };
   const Counters& counters() const;
 
+  // When the group timer (RFC 3376 §6.2.2) and a source timer (§6.2.3) of a
+  // group expire; nullopt when not running (status: `show groups`).
+  std::optional<TimePoint> group_timer(const Address& group) const;
+  std::optional<TimePoint> source_timer(const Address& group, const Address& source) const;
+
   // The remaining Last Member Query retransmissions of a group (tests, status).
   unsigned pending_group_queries(const Address& group) const;
 

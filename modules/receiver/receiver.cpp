@@ -9,6 +9,7 @@
 #include <sys/epoll.h>
 
 #include <cerrno>
+#include <span>
 
 namespace mcproxy::receiver {
 namespace {
@@ -25,9 +26,13 @@ bool same_owner(const InstanceMailboxRef& a, const InstanceMailboxRef& b) {
 }
 
 // RFC 3376 §4.2.14: IGMPv3 reports go to 224.0.0.22; RFC 3810 §5.2.14: MLDv2
-// reports go to ff02::16. A router must listen there on its interfaces.
-const Address kAllIgmpv3Routers = AddressV4({224, 0, 0, 22});
-const Address kAllMldv2Routers = boost::asio::ip::make_address_v6("ff02::16");
+// reports go to ff02::16. RFC 2236 §3: IGMPv2 Leave Group goes to the
+// all-routers group 224.0.0.2; RFC 2710 §4: MLDv1 Done goes to ff02::2. The
+// kernel delivers link-local multicast to a raw socket only for groups joined
+// on the interface, so a router must join all of them on its interfaces.
+const Address kIgmpRouterGroups[] = {AddressV4({224, 0, 0, 22}), AddressV4({224, 0, 0, 2})};
+const Address kMldRouterGroups[] = {boost::asio::ip::make_address_v6("ff02::16"),
+                                    boost::asio::ip::make_address_v6("ff02::2")};
 
 // Large enough for any IGMP/MLD packet on a 64 KiB link (jumbograms aside).
 constexpr std::size_t kReceiveBuffer = 65536;
@@ -160,9 +165,11 @@ bool Receiver::run_once(std::chrono::milliseconds timeout) {
 void Receiver::join_all_routers(Family family, int ifindex, bool join) {
   const int fd = family == Family::V4 ? join_socket_v4_.get() : mld_socket_.get();
   if (fd < 0) return;
-  const Address& group = family == Family::V4 ? kAllIgmpv3Routers : kAllMldv2Routers;
-  auto s = join ? kernel_.join_group(fd, ifindex, group) : kernel_.leave_group(fd, ifindex, group);
-  if (!s) LOG4CPLUS_WARN(logger(), s.error().message().c_str());
+  for (const Address& group : family == Family::V4 ? std::span<const Address>(kIgmpRouterGroups)
+                                                   : std::span<const Address>(kMldRouterGroups)) {
+    auto s = join ? kernel_.join_group(fd, ifindex, group) : kernel_.leave_group(fd, ifindex, group);
+    if (!s) LOG4CPLUS_WARN(logger(), s.error().message().c_str());
+  }
 }
 
 void Receiver::handle(ReceiverMessage&& message) {

@@ -70,12 +70,16 @@ class ReceiverTest : public ::testing::Test {
 
 // RFC 3376 §4.2.14 / RFC 3810 §5.2.14: v3 reports are sent to 224.0.0.22 /
 // ff02::16, so a registered interface must be joined to them.
-TEST_F(ReceiverTest, RegisteringJoinsAllV3RoutersGroup) {
+// RFC 3376 §4.2.14 / RFC 3810 §5.2.14 (v3 reports to 224.0.0.22 / ff02::16)
+// and RFC 2236 §3 / RFC 2710 §4 (IGMPv2 Leave to 224.0.0.2, MLDv1 Done to
+// ff02::2): the kernel hands link-local groups to raw sockets only when joined.
+TEST_F(ReceiverTest, RegisteringJoinsAllRoutersGroups) {
   receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
   receiver.handle(RegisterInterface{Family::V6, 3, "dn0", a});
-  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "224.0.0.22"}, {3, "ff02::16"}}));
+  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{
+                                 {3, "224.0.0.22"}, {3, "224.0.0.2"}, {3, "ff02::16"}, {3, "ff02::2"}}));
   receiver.handle(UnregisterInterface{Family::V4, 3});
-  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "ff02::16"}}));
+  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "ff02::16"}, {3, "ff02::2"}}));
 }
 
 TEST_F(ReceiverTest, IgmpPacketGoesToInstanceOwningIfindex) {

@@ -164,3 +164,23 @@ TEST(Scenario, ReconfigureToOlderVersion) {
 
 }  // namespace
 }  // namespace mcproxy::instances::test
+
+namespace mcproxy::instances::test {
+namespace {
+
+// RFC 3376 §6.4.1: IS_EX / TO_EX set the group timer to GMI; ALLOW(B) sets
+// the source timers of B to GMI. The status accessors report those deadlines.
+TEST(RouterStatus, Rfc3376_6_2_GroupAndSourceTimersAreVisible) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(codec::RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  ASSERT_TRUE(h.router.group_timer(ip("239.1.1.1")).has_value());
+  EXPECT_EQ(*h.router.group_timer(ip("239.1.1.1")), h.now + kTimers.group_membership_interval());
+  EXPECT_FALSE(h.router.group_timer(ip("239.9.9.9")).has_value());
+  h.receive(v3_report("192.0.2.21", {record(codec::RecordType::AllowNewSources, "232.1.1.1", {"198.51.100.7"})}));
+  ASSERT_TRUE(h.router.source_timer(ip("232.1.1.1"), ip("198.51.100.7")).has_value());
+  EXPECT_EQ(*h.router.source_timer(ip("232.1.1.1"), ip("198.51.100.7")), h.now + kTimers.group_membership_interval());
+  EXPECT_FALSE(h.router.group_timer(ip("232.1.1.1")).has_value());  // INCLUDE mode: no group timer
+}
+
+}  // namespace
+}  // namespace mcproxy::instances::test
