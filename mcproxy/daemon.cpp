@@ -212,6 +212,7 @@ int run_daemon(const DaemonOptions& options) {
   }
   control::ServerOptions server_options;
   server_options.path = options.control_socket;
+  server_options.group = options.control_group;  // its members may connect too (socket 0660)
   auto server = control::ControlServer::start(server_options, daemon);
   if (!server) {
     std::cerr << "mcproxy: control socket: " << server.error() << "\n";

@@ -94,12 +94,13 @@ fatal() {  # fatal MESSAGE: nothing further makes sense
 
 e2e_daemon_gone() { ! kill -0 "$E2E_DAEMON_PID" 2>/dev/null; }
 
-e2e_start_daemon() {  # e2e_start_daemon CONF [NAMESPACE]: starts mcproxy, waits for its control socket
+# e2e_start_daemon CONF [NAMESPACE]: starts mcproxy (plus $E2E_DAEMON_ARGS), waits for its control socket
+e2e_start_daemon() {
   local conf=$1 ns=${2:-proxy}
   rm -f "$E2E_SOCK"
   # `ip netns exec` execs the daemon: $! is mcproxy itself (signals reach it).
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} ip netns exec "$LAB_PREFIX-$ns" "$E2E_MCPROXY" -f "$conf" \
-    --control-socket "$E2E_SOCK" -vv >>"$E2E_LOG" 2>&1 &
+    --control-socket "$E2E_SOCK" -vv ${E2E_DAEMON_ARGS:-} >>"$E2E_LOG" 2>&1 &
   E2E_DAEMON_PID=$!
   LAB_PIDS+=("$E2E_DAEMON_PID")
   wait_until 10 e2e_ready || fatal "mcproxy did not start (control socket $E2E_SOCK)"

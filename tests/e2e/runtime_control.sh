@@ -7,7 +7,8 @@
 #   loses no packet (sent == received)
 # - a reload of a broken file changes nothing and answers FILE:LINE:COL errors
 # - `instance remove a` removes its MFC entries and policy rules
-# - a non-root user cannot use the socket; garbage gets an error, the daemon lives on
+# - a non-root user cannot use the socket, a member of --control-group can;
+#   garbage gets an error, the daemon lives on
 source "$(dirname "$0")/common.sh"
 e2e_init rtc "$@"
 two_upstream_topology || fatal "cannot build the lab"
@@ -23,7 +24,7 @@ pinstance b query-interval 10s query-response-interval 1s;
 EOF2
 }
 write_conf 10s
-e2e_start_daemon "$conf"
+E2E_DAEMON_ARGS="--control-group 4242" e2e_start_daemon "$conf"
 wait_until 5 interfaces_up 4 || note "not all interfaces are up"
 
 note "b's stream: src2 -> rx4 (239.9.9.9), 300 packets at 50/s, counted through every reload"
@@ -72,6 +73,9 @@ note "a non-root user and garbage on the socket"
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$E2E_CTL" --socket "$E2E_SOCK" show instances 2>&1); rc=$?
 check "uid 65534 cannot use the control socket (exit $rc: $out)" sh -c "[ $rc != 0 ]"
 check "... and sees nothing" lacks "$out" running
+check "the socket is 0660, group 4242 (--control-group)" eq "$(stat -c '%a %g' "$E2E_SOCK")" "660 4242"
+out=$(setpriv --reuid=65534 --regid=4242 --clear-groups "$E2E_CTL" --socket "$E2E_SOCK" show instances 2>&1); rc=$?
+check "a member of the control group may use the socket (exit $rc)" eq "$rc" 0
 chmod 0666 "$E2E_SOCK"
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 - "$E2E_SOCK" <<'PY' 2>&1
 import socket, sys
