@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the end-to-end scenarios (tests/e2e/*.sh): the real daemon in
 # a namespace lab, real hosts (kernel sockets), checks on the wire and in the kernel.
 #
@@ -169,9 +170,9 @@ mroutes() {  # mroutes [-6]: every MFC entry of every table in the proxy namespa
 # to OIF. A netlink dump can come back cut short while the table changes
 # ("Dump was interrupted"), so "absent" needs five clean dumps in a row to agree.
 has_route() {
-  local fam= try out
+  local fam='' out
   [ "$1" = -6 ] && { fam=-6; shift; }
-  for try in 1 2 3 4 5; do
+  for _ in 1 2 3 4 5; do
     out=$(lab_exec proxy ip $fam mroute show table all 2>&1)
     grep -F "($1,$2)" <<<"$out" | grep -qE "Oifs:.*\b$3\b" && return 0
     grep -qi "interrupted" <<<"$out" && echo "     (mroute dump interrupted)" >&2
@@ -224,7 +225,8 @@ within() {  # within MILLISECONDS CMD...: polls CMD every 20 ms, at most that lo
 }
 
 still_after() {  # still_after MILLISECONDS CMD...: CMD holds during the whole time
-  local start=$(now_ms)
+  local start
+  start=$(now_ms)
   local end=$((start + $1)); shift
   while [ "$(now_ms)" -lt "$end" ]; do
     "$@" 2>/dev/null || { echo "     (stopped holding after $(($(now_ms) - start)) ms)"; return 1; }
@@ -287,7 +289,7 @@ lacks() { ! grep -qE "$2" <<<"$1"; }         # lacks TEXT REGEX
 # sg_seen [-6] SOURCE GROUP: the kernel has an entry (resolved or not) for (SOURCE,GROUP):
 # data is arriving at the proxy. A precondition for "is not forwarded" checks.
 sg_seen() {
-  local fam=
+  local fam=''
   [ "$1" = -6 ] && { fam=-6; shift; }
   mroutes $fam | grep -qF "($1,$2)"
 }

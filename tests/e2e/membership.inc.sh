@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The membership scenario shared by igmpv3.sh, igmpv2.sh and mld.sh (issues 1-3):
 #
 #   src --up0-- [mcproxy] --lan0-- sw0 -- rx1, rx2      (quick leave off)
