@@ -448,9 +448,15 @@ void ProxyCore::install(const Address& group, const Address& source, SgState& sg
   rc.group = group;
   rc.input_interface = sg.input;
   rc.outputs = outputs;
+  // The kernel forwards out of a VIF only packets whose TTL exceeds the
+  // entry's threshold for it: a downstream's `threshold`, raised to the
+  // upstream's, so an upstream threshold holds back low-TTL data everywhere.
+  const auto* up = find_upstream(sg.input);
+  const unsigned input_threshold = (up != nullptr && up->cfg.threshold) ? *up->cfg.threshold : 1u;
   for (const auto& name : outputs) {
     const auto* d = find_downstream(name);
-    rc.ttl_thresholds[name] = (d != nullptr && d->cfg.threshold) ? *d->cfg.threshold : 1u;
+    const unsigned own = (d != nullptr && d->cfg.threshold) ? *d->cfg.threshold : 1u;
+    rc.ttl_thresholds[name] = std::max(own, input_threshold);
   }
   if (!(outputs.empty() && sg.outputs.empty())) out.routes.push_back(std::move(rc));
   if (outputs.empty()) sg.expires = now + unresolved_lifetime();

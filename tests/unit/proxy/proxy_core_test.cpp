@@ -524,6 +524,21 @@ TEST_F(CoreTest, RouteCarriesOutputTtlThresholds) {
   EXPECT_EQ(e.routes[0].ttl_thresholds.at("d0"), 16u);
 }
 
+// An upstream threshold holds back low-TTL data towards every downstream; a
+// downstream's own higher threshold still wins for that downstream.
+TEST_F(CoreTest, UpstreamThresholdAppliesToEveryOutput) {
+  cfg.upstreams[0].threshold = 8;
+  cfg.downstreams[1].threshold = 32;
+  make();
+  up_all();
+  join("d0", H1);
+  join("d1", H3);
+  auto e = data("u0");
+  ASSERT_EQ(e.routes.size(), 1u);
+  EXPECT_EQ(e.routes[0].ttl_thresholds.at("d0"), 8u);
+  EXPECT_EQ(e.routes[0].ttl_thresholds.at("d1"), 32u);
+}
+
 // Packets on unknown or down interfaces are counted, never crash.
 TEST_F(CoreTest, PacketsOnUnknownOrDownInterfacesAreCounted) {
   make();
