@@ -123,6 +123,14 @@ json groups_of(ProxyInstance& instance) {
         if (router) {
           g["hosts"] = addresses(router->hosts(group));
           g["version"] = std::string(codec::to_string(router->compatibility_mode(group)));
+          // Remaining time of the RFC 3376 §6.2.2 group timer and §6.2.3 source timers.
+          const auto remaining = [&i](std::optional<TimePoint> deadline) -> json {
+            if (!deadline) return nullptr;
+            return std::max<std::int64_t>(0, std::chrono::duration_cast<Duration>(*deadline - i.now()).count());
+          };
+          g["group_timer_ms"] = remaining(router->group_timer(group));
+          for (auto& s : g["sources"])
+            s["timer_ms"] = remaining(router->source_timer(group, boost::asio::ip::make_address(s["address"].get<std::string>())));
         }
         down.push_back(g);
       }
