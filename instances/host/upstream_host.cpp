@@ -3,6 +3,7 @@
 #include "instances/host/upstream_host.hpp"
 
 #include "instances/host/source_sets.hpp"
+#include "instances/router/packets.hpp"
 #include "modules/codec/codec.hpp"
 
 #include <algorithm>
@@ -15,25 +16,10 @@ namespace {
 
 bool is_v6(codec::Version v) { return v == codec::Version::MLDv1 || v == codec::Version::MLDv2; }
 
-std::string version_name(codec::Version v) {
-  switch (v) {
-    case codec::Version::IGMPv1: return "igmpv1";
-    case codec::Version::IGMPv2: return "igmpv2";
-    case codec::Version::IGMPv3: return "igmpv3";
-    case codec::Version::MLDv1: return "mldv1";
-    case codec::Version::MLDv2: return "mldv2";
-  }
-  return "unknown";
-}
-
-// All-IGMPv3-routers 224.0.0.22 / all-MLDv2-routers ff02::16 (RFC 3376 §4.2.14, RFC 3810 §5.2.14).
-Address v3_report_destination(bool v6) {
-  return v6 ? Address(AddressV6::from_string("ff02::16")) : Address(AddressV4::from_string("224.0.0.22"));
-}
-// All-routers 224.0.0.2 (RFC 2236 §3) / ff02::2 (RFC 2710 §4).
-Address leave_destination(bool v6) {
-  return v6 ? Address(AddressV6::from_string("ff02::2")) : Address(AddressV4::from_string("224.0.0.2"));
-}
+// Report destinations: 224.0.0.22 / ff02::16 for v3 reports, 224.0.0.2 /
+// ff02::2 for v2 leaves and MLDv1 dones (instances/router/packets.hpp).
+Address v3_report_destination(bool v6) { return v3_reports(v6 ? Family::V6 : Family::V4); }
+Address leave_destination(bool v6) { return all_routers(v6 ? Family::V6 : Family::V4); }
 
 // Encoded size of a report message without IP header: IGMPv3 (RFC 3376 §4.2)
 // 8-byte header, records of 8 + 4*N bytes; MLDv2 (RFC 3810 §5.2) 8-byte header,
