@@ -6,6 +6,7 @@
 # lan1, data sent with TTL 16 reaches both.
 # alternative subnets (doc/configuration.md): a report from a host outside
 # lan0's subnets is ignored unless `alternative-subnets` covers its address.
+# An upstream threshold (set at runtime) holds back low-TTL data everywhere.
 source "$(dirname "$0")/common.sh"
 e2e_init ttl "$@"
 lab_proxy_topology || fatal "cannot build the lab"
@@ -60,4 +61,21 @@ ctl set t downstream lan0 alternative-subnets 192.168.77.0/24 || echo "set alter
 recv_bg rx4 rx4b 239.6.7.7 5007 3
 check "with alternative-subnets 192.168.77.0/24 rx4's report is accepted" \
   wait_until 5 has_route 10.1.0.2 239.6.7.7 lan0
+
+note "upstream threshold 20: TTL 16 data from up0 goes nowhere, TTL 32 data goes to lan0"
+ctl set t upstream up0 threshold 20 || echo "set upstream threshold failed"
+capture_start rx1 eth0 rx1up "udp and dst 239.6.8.8"
+recv_bg rx1 rx1up 239.6.8.8 5008 8
+sleep 0.5
+send_bg src 239.6.8.8 5008 50 50 --ttl 16 --source 10.1.0.2
+wait_until 5 gone "$E2E_LAST_SENDER"
+sleep 0.3
+up_low=$(count_udp rx1up 10.1.0.2)
+check "TTL 16 data below the upstream threshold 20 is not forwarded ($up_low packets)" eq "$up_low" 0
+send_bg src 239.6.8.8 5008 50 50 --ttl 32 --source 10.1.0.2
+wait_until 5 gone "$E2E_LAST_SENDER"
+sleep 0.3
+capture_stop rx1up
+up_high=$(count_udp rx1up 10.1.0.2)
+check "TTL 32 data above the upstream threshold is forwarded ($up_high packets)" ge "$up_high" 10
 e2e_finish
