@@ -19,17 +19,6 @@ using nlohmann::json;
 using instances::ProxyInstance;
 constexpr auto kAskTimeout = std::chrono::seconds(3);
 
-std::string protocol_name(config::Protocol p) {
-  switch (p) {
-    case config::Protocol::IGMPv1: return "IGMPv1";
-    case config::Protocol::IGMPv2: return "IGMPv2";
-    case config::Protocol::IGMPv3: return "IGMPv3";
-    case config::Protocol::MLDv1: return "MLDv1";
-    case config::Protocol::MLDv2: return "MLDv2";
-  }
-  return "?";
-}
-
 json names(const std::vector<config::InterfaceConfig>& ifs) {
   json a = json::array();
   for (const auto& i : ifs) a.push_back(i.name);
@@ -310,7 +299,7 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               for (auto* i : *selected) {
                 const auto* cfg = running_.find_instance(i->name());
                 list.push_back(json{{"name", i->name()},
-                                    {"protocol", protocol_name(running_.protocol)},
+                                    {"protocol", config::to_string(running_.protocol)},
                                     {"table", i->table().table},
                                     {"upstreams", cfg ? names(cfg->upstreams) : json::array()},
                                     {"downstreams", cfg ? names(cfg->downstreams) : json::array()},
