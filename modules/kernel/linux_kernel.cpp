@@ -460,40 +460,35 @@ KernelResult<Fd> LinuxKernel::open_packet_socket(Family family, PacketSocketRole
   return fd;
 }
 
-KernelStatus LinuxKernel::join_group(int fd, int ifindex, const Address& group) {
+namespace {
+
+// IP_ADD/DROP_MEMBERSHIP or IPV6_JOIN/LEAVE_GROUP of `group` on `ifindex`.
+KernelStatus membership(int fd, int ifindex, const Address& group, bool join) {
   const std::string detail = group.to_string() + " ifindex " + std::to_string(ifindex);
   if (group.is_v4()) {
     ip_mreqn m{};
     m.imr_multiaddr = in_addr_of(group.to_v4());
     m.imr_ifindex = ifindex;
-    if (::setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m) < 0)
-      return errno_error("setsockopt(IP_ADD_MEMBERSHIP)", detail);
+    if (::setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof m) < 0)
+      return errno_error(join ? "setsockopt(IP_ADD_MEMBERSHIP)" : "setsockopt(IP_DROP_MEMBERSHIP)", detail);
     return {};
   }
   ipv6_mreq m{};
   m.ipv6mr_multiaddr = sockaddr_of(group.to_v6()).sin6_addr;
   m.ipv6mr_interface = static_cast<unsigned>(ifindex);
-  if (::setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m) < 0)
-    return errno_error("setsockopt(IPV6_JOIN_GROUP)", detail);
+  if (::setsockopt(fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m, sizeof m) < 0)
+    return errno_error(join ? "setsockopt(IPV6_JOIN_GROUP)" : "setsockopt(IPV6_LEAVE_GROUP)", detail);
   return {};
 }
 
+}  // namespace
+
+KernelStatus LinuxKernel::join_group(int fd, int ifindex, const Address& group) {
+  return membership(fd, ifindex, group, true);
+}
+
 KernelStatus LinuxKernel::leave_group(int fd, int ifindex, const Address& group) {
-  const std::string detail = group.to_string() + " ifindex " + std::to_string(ifindex);
-  if (group.is_v4()) {
-    ip_mreqn m{};
-    m.imr_multiaddr = in_addr_of(group.to_v4());
-    m.imr_ifindex = ifindex;
-    if (::setsockopt(fd, IPPROTO_IP, IP_DROP_MEMBERSHIP, &m, sizeof m) < 0)
-      return errno_error("setsockopt(IP_DROP_MEMBERSHIP)", detail);
-    return {};
-  }
-  ipv6_mreq m{};
-  m.ipv6mr_multiaddr = sockaddr_of(group.to_v6()).sin6_addr;
-  m.ipv6mr_interface = static_cast<unsigned>(ifindex);
-  if (::setsockopt(fd, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &m, sizeof m) < 0)
-    return errno_error("setsockopt(IPV6_LEAVE_GROUP)", detail);
-  return {};
+  return membership(fd, ifindex, group, false);
 }
 
 KernelStatus LinuxKernel::send_ipv4(int fd, int ifindex, const AddressV4& destination,
