@@ -441,26 +441,30 @@ std::set<std::string> ProxyCore::compute_outputs(const std::string& input, const
 
 void ProxyCore::install(const Address& group, const Address& source, SgState& sg, std::set<std::string> outputs,
                         bool force, TimePoint now, CoreEffects& out) {
-  const bool unchanged = outputs == sg.outputs;
+  // The kernel forwards out of a VIF only packets whose TTL exceeds the
+  // entry's threshold for it: a downstream's `threshold`, raised to the
+  // upstream's, so an upstream threshold holds back low-TTL data everywhere.
+  const auto* up = find_upstream(sg.input);
+  const unsigned input_threshold = (up != nullptr && up->cfg.threshold) ? *up->cfg.threshold : 1u;
+  std::map<std::string, unsigned> thresholds;
+  for (const auto& name : outputs) {
+    const auto* d = find_downstream(name);
+    const unsigned own = (d != nullptr && d->cfg.threshold) ? *d->cfg.threshold : 1u;
+    thresholds[name] = std::max(own, input_threshold);
+  }
+  // A changed threshold (reconfiguration) re-installs the entry as well.
+  const bool unchanged = outputs == sg.outputs && thresholds == sg.ttl_thresholds;
   if (unchanged && !(force && !outputs.empty())) return;
   RouteChange rc;
   rc.source = source;
   rc.group = group;
   rc.input_interface = sg.input;
   rc.outputs = outputs;
-  // The kernel forwards out of a VIF only packets whose TTL exceeds the
-  // entry's threshold for it: a downstream's `threshold`, raised to the
-  // upstream's, so an upstream threshold holds back low-TTL data everywhere.
-  const auto* up = find_upstream(sg.input);
-  const unsigned input_threshold = (up != nullptr && up->cfg.threshold) ? *up->cfg.threshold : 1u;
-  for (const auto& name : outputs) {
-    const auto* d = find_downstream(name);
-    const unsigned own = (d != nullptr && d->cfg.threshold) ? *d->cfg.threshold : 1u;
-    rc.ttl_thresholds[name] = std::max(own, input_threshold);
-  }
+  rc.ttl_thresholds = thresholds;
   if (!(outputs.empty() && sg.outputs.empty())) out.routes.push_back(std::move(rc));
   if (outputs.empty()) sg.expires = now + unresolved_lifetime();
   sg.outputs = std::move(outputs);
+  sg.ttl_thresholds = std::move(thresholds);
 }
 
 void ProxyCore::remove_routes_from(const std::string& input, TimePoint now, CoreEffects& out) {

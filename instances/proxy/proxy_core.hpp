@@ -116,6 +116,7 @@ class ProxyCore {
   struct SgState {
     std::string input;
     std::set<std::string> outputs;  // what is installed; empty = not installed
+    std::map<std::string, unsigned> ttl_thresholds;  // installed with the outputs
     TimePoint expires;              // only while not installed
     std::optional<TimePoint> indexed;  // the key under which expiry_index_ holds it
   };

@@ -539,6 +539,21 @@ TEST_F(CoreTest, UpstreamThresholdAppliesToEveryOutput) {
   EXPECT_EQ(e.routes[0].ttl_thresholds.at("d1"), 32u);
 }
 
+// A threshold changed at runtime re-installs the routes it affects at once.
+TEST_F(CoreTest, ReconfiguredThresholdReinstallsRoutes) {
+  make();
+  up_all();
+  join("d0", H1);
+  data("u0");
+  auto changed = cfg;
+  changed.upstreams[0].threshold = 12;
+  CoreEffects e;
+  core->reconfigure(changed, now, e);
+  ASSERT_EQ(e.routes.size(), 1u);
+  EXPECT_EQ(e.routes[0].outputs, (std::set<std::string>{"d0"}));
+  EXPECT_EQ(e.routes[0].ttl_thresholds.at("d0"), 12u);
+}
+
 // Packets on unknown or down interfaces are counted, never crash.
 TEST_F(CoreTest, PacketsOnUnknownOrDownInterfacesAreCounted) {
   make();
