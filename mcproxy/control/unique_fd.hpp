@@ -1,36 +1,12 @@
-// A file descriptor that closes itself: the only owner of every socket, epoll
-// and eventfd descriptor in the control channel.
+// The control channel's owned descriptors (sockets, epoll, eventfd): the
+// project's one owned-descriptor type, modules/common/fd.hpp, under the name
+// the control code uses.
 #pragma once
 
-#include <unistd.h>
-
-#include <utility>
+#include "modules/common/fd.hpp"
 
 namespace mcproxy::control {
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  ~UniqueFd() { reset(); }
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  explicit operator bool() const { return valid(); }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
+using UniqueFd = mcproxy::Fd;
 
 }  // namespace mcproxy::control
