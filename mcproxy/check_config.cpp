@@ -1,8 +1,8 @@
 // `mcproxy --check-config`: read and check a configuration file without root
 // and without its interfaces, print a summary or every error with its position.
 #include "mcproxy/commands.hpp"
-#include "mcproxy/config/load.hpp"
-#include "mcproxy/config/summary.hpp"
+#include "modules/config/load.hpp"
+#include "modules/config/summary.hpp"
 
 #include <sys/stat.h>
 #include <sysexits.h>

@@ -2,7 +2,7 @@
 // and control requests, reload, and an orderly shutdown.
 #include "mcproxy/daemon.hpp"
 
-#include "mcproxy/config/load.hpp"
+#include "modules/config/load.hpp"
 #include "mcproxy/control/server.hpp"
 
 #include <log4cplus/loggingmacros.h>

@@ -4,7 +4,7 @@
 
 #include "instances/runtime/proxy_instance.hpp"
 #include "mcproxy/commands.hpp"
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "mcproxy/control/handler.hpp"
 #include "modules/common/clock.hpp"
 #include "modules/kernel/linux_kernel.hpp"

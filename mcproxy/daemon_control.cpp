@@ -3,8 +3,8 @@
 // configuration before anything is applied. Runs on the main thread.
 #include "mcproxy/control/prometheus.hpp"
 #include "mcproxy/control/responses.hpp"
-#include "mcproxy/config/checker.hpp"
-#include "mcproxy/config/load.hpp"
+#include "modules/config/checker.hpp"
+#include "modules/config/load.hpp"
 #include "mcproxy/daemon.hpp"
 
 #include <log4cplus/loggingmacros.h>

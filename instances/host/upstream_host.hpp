@@ -5,7 +5,7 @@
 
 #include "instances/effects.hpp"
 #include "instances/router/downstream_router.hpp"  // Membership, FilterMode
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "modules/codec/message.hpp"
 #include "modules/common/address.hpp"
 #include "modules/common/clock.hpp"

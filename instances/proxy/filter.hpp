@@ -4,7 +4,7 @@
 #pragma once
 
 #include "instances/router/downstream_router.hpp"  // Membership
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "modules/common/address.hpp"
 
 #include <string>

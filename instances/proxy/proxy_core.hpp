@@ -6,7 +6,7 @@
 #include "instances/effects.hpp"
 #include "instances/host/upstream_host.hpp"
 #include "instances/router/downstream_router.hpp"
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "modules/codec/message.hpp"
 #include "modules/common/address.hpp"
 #include "modules/common/clock.hpp"

@@ -4,7 +4,7 @@
 
 #include "instances/router/router_context.hpp"
 #include "instances/router/source_set.hpp"
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "modules/codec/message.hpp"
 
 #include <cstdint>

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "instances/effects.hpp"
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "modules/codec/message.hpp"
 #include "modules/common/address.hpp"
 #include "modules/common/clock.hpp"

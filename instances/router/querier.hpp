@@ -4,7 +4,7 @@
 #pragma once
 
 #include "instances/router/router_context.hpp"
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "modules/codec/message.hpp"
 
 #include <cstdint>

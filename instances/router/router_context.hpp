@@ -3,7 +3,7 @@
 #pragma once
 
 #include "instances/router/timer_queue.hpp"
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "modules/common/clock.hpp"
 
 namespace mcproxy::instances {

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "instances/proxy/proxy_core.hpp"
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 #include "modules/common/instance_event.hpp"
 #include "modules/common/mailbox.hpp"
 #include "modules/common/mroute_types.hpp"

@@ -2,7 +2,7 @@
 // configuration or the diagnostics as "FILE:LINE:COL: message" strings.
 #pragma once
 
-#include "mcproxy/config/load.hpp"
+#include "modules/config/load.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Tokens, positions, comments, quoted names and unexpected characters.
-#include "mcproxy/config/lexer.hpp"
+#include "modules/config/lexer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // limits, static routes; durations and their units; effective values.
 #include "config_test_util.hpp"
 
-#include "mcproxy/config/parser.hpp"
+#include "modules/config/parser.hpp"
 
 namespace mcproxy::config::test {
 namespace {

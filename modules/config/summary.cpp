@@ -1,7 +1,7 @@
 // Rendering of summarize(): plain text, one fact per line, indented by level.
-#include "mcproxy/config/summary.hpp"
+#include "modules/config/summary.hpp"
 
-#include "mcproxy/config/checker.hpp"
+#include "modules/config/checker.hpp"
 
 #include <optional>
 #include <sstream>

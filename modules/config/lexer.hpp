@@ -2,7 +2,7 @@
 // each with its position. `#` starts a comment that runs to the end of the line.
 #pragma once
 
-#include "mcproxy/config/diagnostic.hpp"
+#include "modules/config/diagnostic.hpp"
 
 #include <cstddef>
 #include <string>

@@ -1,5 +1,5 @@
 // Statement application: from syntax.hpp's statements to config.hpp's model.
-#include "mcproxy/config/builder.hpp"
+#include "modules/config/builder.hpp"
 
 #include <map>
 #include <set>

@@ -1,5 +1,5 @@
 // Formatting and ordering of configuration diagnostics.
-#include "mcproxy/config/diagnostic.hpp"
+#include "modules/config/diagnostic.hpp"
 
 #include <algorithm>
 #include <tuple>

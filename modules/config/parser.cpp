@@ -3,7 +3,7 @@
 // names from adjacent tokens: `239.1.1.1` is Word Dot Word Dot ..., `ff02::1`
 // is Word Colon Colon Word; `eth0.100` and `veth-a` are names. Whitespace ends
 // such a run, which is what tells `pinstance a: x` from an address.
-#include "mcproxy/config/parser.hpp"
+#include "modules/config/parser.hpp"
 
 #include <algorithm>
 #include <array>

@@ -4,7 +4,7 @@
 // named interfaces.
 #pragma once
 
-#include "mcproxy/config/diagnostic.hpp"
+#include "modules/config/diagnostic.hpp"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
 // Semantic checks of a Configuration. Ranges and their reasons are listed in
 // doc/configuration.md ("Options").
-#include "mcproxy/config/checker.hpp"
+#include "modules/config/checker.hpp"
 
 #include <map>
 #include <set>

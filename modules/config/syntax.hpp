@@ -2,7 +2,7 @@
 // a Configuration: table references unresolved, `*` not yet given a family.
 #pragma once
 
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 
 #include <cstdint>
 #include <optional>

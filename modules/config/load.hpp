@@ -3,9 +3,9 @@
 // configuration (the control socket).
 #pragma once
 
-#include "mcproxy/config/checker.hpp"
-#include "mcproxy/config/diagnostic.hpp"
-#include "mcproxy/config/summary.hpp"
+#include "modules/config/checker.hpp"
+#include "modules/config/diagnostic.hpp"
+#include "modules/config/summary.hpp"
 
 #include <expected>
 #include <string>

@@ -1,8 +1,8 @@
 // Whole-file and incremental parsing: lexer -> parser -> builder -> checker.
-#include "mcproxy/config/load.hpp"
+#include "modules/config/load.hpp"
 
-#include "mcproxy/config/builder.hpp"
-#include "mcproxy/config/parser.hpp"
+#include "modules/config/builder.hpp"
+#include "modules/config/parser.hpp"
 
 #include <cerrno>
 #include <cstring>

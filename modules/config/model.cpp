@@ -1,7 +1,7 @@
 // The configuration model's behaviour: address ranges and rule matching,
 // filter semantics (mcproxy's whitelist/blacklist), timer resolution with the
 // defaults of RFC 3376 §8 / RFC 3810 §9, look-ups.
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 
 #include <utility>
 

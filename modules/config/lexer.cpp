@@ -1,7 +1,7 @@
 // Splits configuration text into tokens. Addresses, names and durations are
 // glued back together by the parser from adjacent tokens (see parser.cpp), as
 // mcproxy's own scanner did, so `pinstance a:` and `ff02::1` both work.
-#include "mcproxy/config/lexer.hpp"
+#include "modules/config/lexer.hpp"
 
 namespace mcproxy::config {
 namespace {

@@ -2,9 +2,9 @@
 // Syntax errors are collected (parsing resumes after the next `;`), never thrown.
 #pragma once
 
-#include "mcproxy/config/diagnostic.hpp"
-#include "mcproxy/config/lexer.hpp"
-#include "mcproxy/config/syntax.hpp"
+#include "modules/config/diagnostic.hpp"
+#include "modules/config/lexer.hpp"
+#include "modules/config/syntax.hpp"
 
 #include <optional>
 #include <string>

@@ -2,7 +2,7 @@
 // check report, printed as `FILE:LINE:COL: message`.
 #pragma once
 
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 
 #include <string>
 #include <vector>

@@ -2,7 +2,7 @@
 // `mcproxy --check-config`: what each instance will do with which timers.
 #pragma once
 
-#include "mcproxy/config/config.hpp"
+#include "modules/config/config.hpp"
 
 #include <string>
 

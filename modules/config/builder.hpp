@@ -3,8 +3,8 @@
 // static routes to their instances and interfaces.
 #pragma once
 
-#include "mcproxy/config/diagnostic.hpp"
-#include "mcproxy/config/syntax.hpp"
+#include "modules/config/diagnostic.hpp"
+#include "modules/config/syntax.hpp"
 
 #include <vector>
 
