@@ -23,6 +23,10 @@ struct DaemonOptions {
   std::string control_socket;
   // Members of this group (name or number) may use the control socket too.
   std::optional<std::string> control_group;
+  // -s: print the interfaces and groups tables on stdout every kStatusPeriod.
+  bool print_status = false;
+  // -r: reverse path filtering off on the configured IPv4 interfaces while running.
+  bool reset_rp_filter = false;
 };
 // Runs the proxy in the foreground until SIGINT/SIGTERM.
 int run_daemon(const DaemonOptions& options);

@@ -4,6 +4,8 @@
 
 #include "modules/config/load.hpp"
 #include "mcproxy/control/server.hpp"
+#include "mcproxy/ctl/show_format.hpp"
+#include "mcproxy/rp_filter.hpp"
 
 #include <log4cplus/loggingmacros.h>
 
@@ -163,9 +165,20 @@ int Daemon::run() {
     return EX_OSERR;
   }
   main_mailbox_.owner().bind_to_current_thread();
+  auto next_status = std::chrono::steady_clock::now();
   for (;;) {
+    int timeout_ms = -1;
+    if (options_.print_status) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_status) {
+        print_status(std::cout);
+        next_status = now + kStatusPeriod;
+      }
+      timeout_ms = static_cast<int>(
+          std::chrono::ceil<std::chrono::milliseconds>(next_status - now).count());
+    }
     pollfd fds[2] = {{sfd.get(), POLLIN, 0}, {main_mailbox_.fd(), POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0 && errno != EINTR) return EX_OSERR;
+    if (::poll(fds, 2, timeout_ms) < 0 && errno != EINTR) return EX_OSERR;
     signalfd_siginfo info{};
     while (::read(sfd.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
       if (info.ssi_signo == SIGHUP) {
@@ -178,6 +191,18 @@ int Daemon::run() {
     }
     main_mailbox_.drain([](std::function<void()>&& fn) { fn(); });
   }
+}
+
+void Daemon::print_status(std::ostream& out) {
+  for (auto what : {control::ShowWhat::Interfaces, control::ShowWhat::Groups}) {
+    const control::Request request = control::ShowRequest{what, std::nullopt};
+    nlohmann::json answer;
+    control::Reply reply = [&answer](nlohmann::json j) { answer = std::move(j); };
+    handle_on_main(request, reply);
+    out << "## " << (what == control::ShowWhat::Interfaces ? "interfaces" : "groups") << "\n"
+        << ctl::format_response(request, answer);
+  }
+  out << std::endl;
 }
 
 int run_daemon(const DaemonOptions& options) {
@@ -204,6 +229,20 @@ int run_daemon(const DaemonOptions& options) {
   sigaddset(&signals, SIGHUP);
   sigaddset(&signals, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // -r (original mcproxy): rp_filter would drop data from foreign subnets on
+  // the upstream before the multicast routing sees it.
+  ReversePathFilterReset rp_filter;
+  if (options.reset_rp_filter) {
+    std::vector<std::string> names;
+    for (const auto& inst : loaded->instances)
+      if (config::family_of(loaded->protocol) == Family::V4)
+        for (const auto* list : {&inst.upstreams, &inst.downstreams})
+          for (const auto& i : *list) names.push_back(i.name);
+    for (const auto& e : rp_filter.reset(names)) LOG4CPLUS_WARN(log, "-r: " << e);
+    for (const auto& [name, before] : rp_filter.changed())
+      LOG4CPLUS_INFO(log, "rp_filter of " << name << " set to 0 (was " << before << ")");
+  }
 
   Daemon daemon(options, std::move(*loaded));
   if (auto error = daemon.start()) {

@@ -15,7 +15,9 @@
 
 #include <log4cplus/logger.h>
 
+#include <chrono>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <functional>
 #include "modules/common/mailbox.hpp"
@@ -49,7 +51,12 @@ class Daemon final : public control::ControlHandler {
 
   void handle(const control::Request& request, control::Reply reply) override;
 
+  // -s: how often the status tables are printed.
+  static constexpr std::chrono::seconds kStatusPeriod{5};
+
  private:
+  // Prints `mcproxyctl show interfaces` and `show groups` to `out`.
+  void print_status(std::ostream& out);
   void handle_on_main(const control::Request& request, control::Reply& reply);
   TableId allocate_table(const config::InstanceConfig& cfg) const;
   void start_instance(const config::InstanceConfig& cfg);

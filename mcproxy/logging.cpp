@@ -12,6 +12,11 @@
 
 namespace mcproxy {
 
+int verbosity_of(bool debug, int verbose) {
+  if (!debug) return verbose;
+  return verbose > 0 ? 3 : 2;
+}
+
 std::string configure_logging(int verbosity, const std::string& properties_file) {
   if (!properties_file.empty()) {
     std::ifstream probe(properties_file);

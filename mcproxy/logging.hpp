@@ -11,4 +11,9 @@ namespace mcproxy {
 // Returns an error message, or an empty string on success.
 std::string configure_logging(int verbosity, const std::string& properties_file);
 
+// The verbosity of `-d` and `-v`: -v alone counts (-v info, -vv debug);
+// -d, the original mcproxy's debug switch, means debug, and trace with any -v
+// (so `-dsvv` shows everything, as it did).
+int verbosity_of(bool debug, int verbose);
+
 }  // namespace mcproxy

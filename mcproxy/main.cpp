@@ -1,6 +1,7 @@
 // mcproxy, the daemon's entry: the command line (TCLAP), then one of
 // --check-config, --check-kernel or running the proxy in the foreground.
-// Exit codes follow sysexits(3).
+// Exit codes follow sysexits(3). The original mcproxy's flags keep their
+// meaning: -c -r -d -s -v -f -h (`mcproxy -dsvv -f FILE`).
 #include "mcproxy/commands.hpp"
 #include "mcproxy/logging.hpp"
 #include "mcproxy/version.hpp"
@@ -25,10 +26,17 @@ int main(int argc, char** argv) {
                                   "check the configuration file, print a summary and exit "
                                   "(needs neither root nor the interfaces)",
                                   cmd);
-    TCLAP::SwitchArg check_kernel("", "check-kernel",
+    TCLAP::SwitchArg check_kernel("c", "check-kernel",
                                   "report the multicast routing features of the running kernel and exit",
                                   cmd);
     TCLAP::MultiSwitchArg verbose("v", "verbose", "more log output: -v info, -vv debug, -vvv trace", cmd);
+    TCLAP::SwitchArg debug("d", "debug", "debug log output (with -v: trace), as the original mcproxy's -d", cmd);
+    TCLAP::SwitchArg status("s", "status", "print the interfaces and groups tables on stdout every few seconds",
+                            cmd);
+    TCLAP::SwitchArg reset_rp_filter("r", "reset-rp-filter",
+                                     "turn IPv4 reverse path filtering off on the configured interfaces "
+                                     "(and 'all') while running; restored at exit",
+                                     cmd);
     TCLAP::ValueArg<std::string> log_config("", "log-config", "log4cplus properties file", false, "",
                                             "FILE", cmd);
     TCLAP::ValueArg<std::string> control_socket("", "control-socket", "path of the control socket", false,
@@ -39,7 +47,8 @@ int main(int argc, char** argv) {
                                                false, "", "GROUP", cmd);
     cmd.parse(argc, argv);
 
-    if (auto error = mcproxy::configure_logging(verbose.getValue(), log_config.getValue()); !error.empty()) {
+    const int verbosity = mcproxy::verbosity_of(debug.getValue(), verbose.getValue());
+    if (auto error = mcproxy::configure_logging(verbosity, log_config.getValue()); !error.empty()) {
       std::cerr << "mcproxy: " << error << "\n";
       return EX_NOINPUT;
     }
@@ -50,6 +59,8 @@ int main(int argc, char** argv) {
     if (check_config.getValue()) return mcproxy::check_config(file.getValue(), std::cout, std::cerr);
     if (check_kernel.getValue()) return mcproxy::check_kernel(std::cout);
     mcproxy::DaemonOptions options{file.getValue(), control_socket.getValue(), std::nullopt};
+    options.print_status = status.getValue();
+    options.reset_rp_filter = reset_rp_filter.getValue();
     if (control_group.isSet()) options.control_group = control_group.getValue();
     return mcproxy::run_daemon(options);
   } catch (const TCLAP::ExitException& e) {  // --help, --version
