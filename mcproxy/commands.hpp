@@ -18,6 +18,14 @@ int check_config(const std::string& file, std::ostream& out, std::ostream& err);
 // EX_OK if IPv4 or IPv6 multicast routing is usable, EX_UNAVAILABLE if neither.
 int check_kernel(std::ostream& out);
 
+// --from-igmpproxy: prints the mcproxy configuration equivalent to an
+// igmpproxy file on `out`, remarks as FILE:LINE: KIND: message on `err`.
+// EX_OK: everything translated; kImportIncomplete: printed, but some settings
+// have no equivalent (listed on `err`); EX_DATAERR: igmpproxy itself would
+// refuse the file, nothing printed; EX_NOINPUT: unreadable.
+inline constexpr int kImportIncomplete = 1;
+int import_igmpproxy(const std::string& file, std::ostream& out, std::ostream& err);
+
 struct DaemonOptions {
   std::string config_file;
   std::string control_socket;

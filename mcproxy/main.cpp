@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
                                      cmd);
     TCLAP::ValueArg<std::string> log_config("", "log-config", "log4cplus properties file", false, "",
                                             "FILE", cmd);
+    TCLAP::ValueArg<std::string> from_igmpproxy("", "from-igmpproxy",
+                                                 "print the mcproxy configuration equivalent to an igmpproxy "
+                                                 "configuration file, and what has no equivalent on stderr",
+                                                 false, "", "FILE", cmd);
     TCLAP::ValueArg<std::string> control_socket("", "control-socket", "path of the control socket", false,
                                                 mcproxy::control::kDefaultControlSocket, "PATH", cmd);
     TCLAP::ValueArg<std::string> control_group("", "control-group",
@@ -58,6 +62,7 @@ int main(int argc, char** argv) {
     }
     if (check_config.getValue()) return mcproxy::check_config(file.getValue(), std::cout, std::cerr);
     if (check_kernel.getValue()) return mcproxy::check_kernel(std::cout);
+    if (from_igmpproxy.isSet()) return mcproxy::import_igmpproxy(from_igmpproxy.getValue(), std::cout, std::cerr);
     mcproxy::DaemonOptions options{file.getValue(), control_socket.getValue(), std::nullopt};
     options.print_status = status.getValue();
     options.reset_rp_filter = reset_rp_filter.getValue();

@@ -41,4 +41,25 @@ grep -q "disable" "$tmp/err" && echo "ok   - ... and says why" || { echo "FAIL -
 expect 78 "mcproxy -r -d -s -v -v -f FILE (separate flags)" "$mcproxy" -r -d -s -v -v -f "$tmp/disabled.conf"
 expect 0 "mcproxy -dsvv --check-config -f README's file" "$mcproxy" -dsvv --check-config -f "$tmp/readme.conf"
 expect 64 "mcproxy -x (unknown flag) is EX_USAGE" "$mcproxy" -x
+
+# Migration from igmpproxy: the translation passes --check-config; exit codes
+# 0 (complete), 1 (printed, some settings without equivalent), 65, 66.
+for f in "$src"/tests/fixtures/igmpproxy/*.conf; do
+  expect 0 "--from-igmpproxy $(basename "$f")" "$mcproxy" --from-igmpproxy "$f"
+  cp "$tmp/out" "$tmp/imported.conf"
+  expect 0 "... its output passes --check-config" "$mcproxy" --check-config -f "$tmp/imported.conf"
+done
+printf 'phyint eth0 upstream\nphyint eth1 downstream ratelimit 10\n' >"$tmp/rate.conf"
+expect 1 "--from-igmpproxy with a setting without equivalent exits 1" "$mcproxy" --from-igmpproxy "$tmp/rate.conf"
+grep -q "^$tmp/rate.conf:2: not translated: ratelimit 10" "$tmp/err" && echo "ok   - ... and names it as FILE:LINE:" || { echo "FAIL - no FILE:LINE: for ratelimit"; cat "$tmp/err"; fail=1; }
+cp "$tmp/out" "$tmp/imported.conf"
+expect 0 "... its output still passes --check-config" "$mcproxy" --check-config -f "$tmp/imported.conf"
+printf 'phyint eth0 upstream\nfastleave\n' >"$tmp/bad-igmpproxy.conf"
+expect 65 "--from-igmpproxy on a file igmpproxy refuses is EX_DATAERR" "$mcproxy" --from-igmpproxy "$tmp/bad-igmpproxy.conf"
+[ ! -s "$tmp/out" ] && echo "ok   - ... and prints nothing on stdout" || { echo "FAIL - output on a refused file"; fail=1; }
+expect 66 "--from-igmpproxy on a missing file is EX_NOINPUT" "$mcproxy" --from-igmpproxy "$tmp/none.conf"
+if [ -r /etc/igmpproxy.conf ]; then  # igmpproxy installed: its example as the package has it
+  "$mcproxy" --from-igmpproxy /etc/igmpproxy.conf >"$tmp/etc.conf" 2>/dev/null
+  expect 0 "--from-igmpproxy /etc/igmpproxy.conf passes --check-config" "$mcproxy" --check-config -f "$tmp/etc.conf"
+fi
 exit $fail
