@@ -120,8 +120,14 @@ void ProxyCore::interface_down(const std::string& ifname, TimePoint now, CoreEff
     if (!d->up) return;
     d->up = false;
     d->started = false;
-    // The link's hosts are gone with it: start from empty state when it returns.
-    d->router = std::make_unique<DownstreamRouter>(ifname, downstream_options(d->cfg));
+    // Nothing is forwarded to the link while it is down, but its memberships
+    // stay and keep timing out (RFC 3376 §6.2.2's group timers): when the link
+    // returns, what is still valid is forwarded at once, without waiting for
+    // the hosts to answer the startup queries.
+    Effects e;
+    d->router->stop(now, e);
+    e.packets.clear();  // nothing goes out of a link that is down
+    absorb(e, now, out);
     refresh_all(now, out);
     return;
   }

@@ -63,9 +63,12 @@ class ProxyCore {
   // querier (RFC 3376 §8.6 startup queries), an upstream starts reporting the
   // aggregated state. Calling it again with a new address updates the address.
   void interface_up(const std::string& ifname, const Address& own_address, TimePoint now, CoreEffects& out);
-  // The interface went away: its protocol state is dropped; routes through it
-  // are recomputed (an upstream's (S,G) entries are removed; under
-  // `rulematching first` groups move to the next upstream at once).
+  // The interface went down or away: routes through it are recomputed (an
+  // upstream's (S,G) entries are removed; under `rulematching first` groups
+  // move to the next upstream at once). An upstream's host state is dropped
+  // (interface_up reports the aggregated state again); a downstream stops
+  // querying but keeps its memberships, which are forwarded again as soon as
+  // interface_up brings it back (with startup queries) while still valid.
   void interface_down(const std::string& ifname, TimePoint now, CoreEffects& out);
 
   // A received IGMP/MLD packet on one of the instance's interfaces.

@@ -372,6 +372,13 @@ void DownstreamRouter::start(TimePoint now, Effects& out) {
   impl_->carry_out(impl_->querier.start(ctx), out);
 }
 
+void DownstreamRouter::stop(TimePoint now, Effects& out) {
+  impl_->run_due(now, out);
+  Context ctx = impl_->context(now);
+  impl_->querier.stop(ctx);
+  impl_->stop_specific_queries();
+}
+
 void DownstreamRouter::reconfigure(const DownstreamOptions& options, TimePoint now, Effects& out) {
   impl_->run_due(now, out);
   if (config::family_of(options.protocol) != impl_->family) {

@@ -55,6 +55,10 @@ class DownstreamRouter {
   // Starts querying: Startup Query Count general queries at the Startup Query
   // Interval, then one every Query Interval (RFC 3376 §8.6, §8.7).
   void start(TimePoint now, Effects& out);
+  // The link went down: queries stop (pending specific queries too), the
+  // memberships stay and keep timing out; start() again sends the startup
+  // queries, and the memberships still valid are forwarded at once.
+  void stop(TimePoint now, Effects& out);
   // Changes timers and options at runtime; state is kept.
   void reconfigure(const DownstreamOptions& options, TimePoint now, Effects& out);
 

@@ -30,6 +30,18 @@ void Querier::reconfigure(const config::Timers& configured, Context& ctx) {
   if (next && *next > ctx.now + interval) ctx.queue.schedule(general_query_key(), ctx.now + interval);
 }
 
+namespace {
+
+// RFC 3376 §6.6.2 / RFC 3810 §7.6.2: the lowest address wins the election. A
+// router without an address of its own (queries from 0.0.0.0, as the Linux
+// bridge querier sends them) yields to any querier that has one.
+bool other_wins(const Address& other, const Address& own) {
+  if (own.is_unspecified()) return !other.is_unspecified();
+  return querier_precedes(other, own);
+}
+
+}  // namespace
+
 QuerierActions Querier::set_address(const Address& own, Context& ctx) {
   own_ = own;
   if (state_ == QuerierState::Inactive) return activate(ctx);
@@ -42,9 +54,20 @@ QuerierActions Querier::start(Context& ctx) {
   return {};
 }
 
+void Querier::stop(Context& ctx) {
+  started_ = false;
+  set_state(QuerierState::Inactive);
+  startup_remaining_ = 0;
+  ctx.queue.cancel(general_query_key());
+  ctx.queue.cancel(other_querier_key());
+  other_querier_.reset();
+  adopted_robustness_.reset();
+  adopted_query_interval_.reset();
+}
+
 QuerierActions Querier::activate(Context& ctx) {
   if (!started_ || !own_) return {};
-  if (other_querier_ && ctx.queue.running(other_querier_key()) && querier_precedes(*other_querier_, *own_)) {
+  if (other_querier_ && ctx.queue.running(other_querier_key()) && other_wins(*other_querier_, *own_)) {
     set_state(QuerierState::NonQuerier);
     return {};
   }
@@ -82,7 +105,7 @@ QuerierActions Querier::on_other_querier_present_timer(Context& ctx) {
 QuerierActions Querier::on_query(const Address& source, const codec::Query& query, Context& ctx) {
   // A query from a higher address loses the election against us: it neither
   // silences us nor sets our variables.
-  if (own_ && !querier_precedes(source, *own_)) return {};
+  if (own_ && !other_wins(source, *own_)) return {};
   other_querier_ = source;
   if (query.version == codec::Version::IGMPv3 || query.version == codec::Version::MLDv2) {
     // §4.1.6: adopt the QRV of the most recently received Query unless it is 0.

@@ -43,6 +43,9 @@ class Querier {
 
   QuerierActions set_address(const Address& own, Context& ctx);
   QuerierActions start(Context& ctx);
+  // The link went down: no queries, no election until start() again, which
+  // begins with the startup queries as on a fresh link (RFC 3376 §8.6).
+  void stop(Context& ctx);
   QuerierActions on_general_query_timer(Context& ctx);
   QuerierActions on_other_querier_present_timer(Context& ctx);
   // A valid query from `source` that takes part in the election (RFC 3376

@@ -39,9 +39,10 @@ ProxyInstance::ProxyInstance(config::Protocol protocol, config::InstanceConfig c
       core_(std::make_unique<ProxyCore>(protocol, cfg, make_random())),
       mailbox_(std::make_shared<InstanceMailbox>()),
       control_(256),
+      links_(config::family_of(protocol)),
       subscriber_id_(g_next_subscriber.fetch_add(1)) {
-  for (const auto& u : cfg.upstreams) links_[u.name] = {};
-  for (const auto& d : cfg.downstreams) links_[d.name] = {};
+  for (const auto& u : cfg.upstreams) links_.track(u.name);
+  for (const auto& d : cfg.downstreams) links_.track(d.name);
 }
 
 ProxyInstance::~ProxyInstance() { stop(); }
@@ -105,13 +106,13 @@ void ProxyInstance::handle(InstanceEvent&& event) {
         } else if constexpr (std::is_same_v<T, InterfaceChanged>) {
           on_link(e.event);
         } else if constexpr (std::is_same_v<T, VifAdded>) {
-          if (auto it = ifnames_.find(e.ifindex); it != ifnames_.end()) {
-            vifs_[e.vif] = it->second;
-            links_[it->second].vif = e.vif;
+          if (const std::string* name = links_.name_of(e.ifindex)) {
+            vifs_[e.vif] = *name;
+            links_.find(*name)->vif = e.vif;
           }
         } else if constexpr (std::is_same_v<T, VifRemoved>) {
           if (auto it = vifs_.find(e.vif); it != vifs_.end()) {
-            if (auto l = links_.find(it->second); l != links_.end()) l->second.vif.reset();
+            if (auto* link = links_.find(it->second); link != nullptr && link->vif == e.vif) link->vif.reset();
             vifs_.erase(it);
           }
         } else if constexpr (std::is_same_v<T, CounterReply>) {
@@ -135,14 +136,15 @@ void ProxyInstance::handle(InstanceEvent&& event) {
 }
 
 void ProxyInstance::on_packet(ReceivedPacket& p) {
-  auto it = ifnames_.find(p.ifindex);
-  if (it == ifnames_.end() || !links_[it->second].active) return;  // registration raced a removal
-  if (core_->downstream(it->second) != nullptr && !from_local_subnet(it->second, p.packet.source)) {
+  const std::string* name = links_.name_of(p.ifindex);
+  if (name == nullptr || !links_.find(*name)->active) return;  // registration raced a removal
+  const std::string ifname = *name;
+  if (core_->downstream(ifname) != nullptr && !from_local_subnet(ifname, p.packet.source)) {
     ++foreign_subnet_drops_;
     return;
   }
   CoreEffects out;
-  core_->handle_packet(it->second, p.packet, now(), out);
+  core_->handle_packet(ifname, p.packet, now(), out);
   apply(out);
 }
 
@@ -153,9 +155,11 @@ bool ProxyInstance::from_local_subnet(const std::string& ifname, const Address& 
   // ones (MLD is sent from link-local addresses, RFC 3810 §5.2.13) are on-link.
   if (source.is_unspecified()) return true;
   if (source.is_v6() && source.to_v6().is_link_local()) return true;
-  auto link = links_.find(ifname);
-  if (link != links_.end()) {
-    for (const auto& [address, length] : link->second.addresses)
+  if (const auto* link = links_.find(ifname)) {
+    // A link without an address of ours (unnumbered PPP, an IPv4 instance on
+    // an IPv6-only link) has no subnet to hold a source against.
+    if (link->addresses.empty()) return true;
+    for (const auto& [address, length] : link->addresses)
       if (config::Prefix{address, length}.contains(source)) return true;
   }
   if (const auto* ifc = interface_config(ifname)) {
@@ -192,171 +196,33 @@ void ProxyInstance::reschedule_timer() {
   if (next) timer_ = modules_.timer.schedule(*next, mailbox_, 0);
 }
 
-// --- Interfaces ---------------------------------------------------------------
-
-void ProxyInstance::refresh_links_from_kernel() {
-  auto interfaces = modules_.kernel.list_interfaces();
-  if (!interfaces) {
-    LOG4CPLUS_ERROR(log_, "cannot list interfaces: " << interfaces.error().message());
-    return;
-  }
-  for (const auto& info : *interfaces) {
-    auto it = links_.find(info.name);
-    if (it == links_.end()) continue;
-    LinkState& link = it->second;
-    if (link.ifindex != 0 && link.ifindex != info.ifindex) ifnames_.erase(link.ifindex);
-    link.ifindex = info.ifindex;
-    ifnames_[info.ifindex] = info.name;
-    link.up = info.up && info.running;
-    link.addresses.clear();
-    for (const auto& a : info.addresses)
-      if (family_of(a.address) == family_) link.addresses[a.address] = a.prefix_length;
-    evaluate(info.name);
-  }
-}
-
-void ProxyInstance::on_link(const LinkEvent& e) {
-  std::string name = e.name;
-  if (name.empty()) {
-    auto it = ifnames_.find(e.ifindex);
-    if (it == ifnames_.end()) return;
-    name = it->second;
-  }
-  auto it = links_.find(name);
-  if (it == links_.end()) {
-    // A configured name may have been renamed away from this ifindex.
-    if (auto old = ifnames_.find(e.ifindex); old != ifnames_.end() && e.change == LinkChange::NewLink) {
-      auto& link = links_[old->second];
-      link.ifindex = 0;
-      link.up = false;
-      const std::string gone = old->second;
-      ifnames_.erase(old);
-      evaluate(gone);
-    }
-    return;
-  }
-  LinkState& link = it->second;
-  switch (e.change) {
-    case LinkChange::NewLink:
-      if (link.ifindex != e.ifindex) {
-        if (link.ifindex != 0) ifnames_.erase(link.ifindex);
-        if (link.active) deactivate(name, link);
-        link.addresses.clear();
-        link.ifindex = e.ifindex;
-        ifnames_[e.ifindex] = name;
-        // Addresses of a new ifindex come as NEWADDR events, but may already be there.
-        refresh_links_from_kernel();
-        return;
-      }
-      link.up = e.up && e.running;
-      break;
-    case LinkChange::DelLink:
-      link.up = false;
-      link.ifindex = 0;
-      ifnames_.erase(e.ifindex);
-      link.addresses.clear();
-      break;
-    case LinkChange::NewAddress:
-      if (e.address && family_of(*e.address) == family_) link.addresses[*e.address] = e.prefix_length;
-      break;
-    case LinkChange::DelAddress:
-      if (e.address) link.addresses.erase(*e.address);
-      break;
-  }
-  evaluate(name);
-}
-
-std::optional<Address> ProxyInstance::protocol_address(const LinkState& link) const {
-  // The protocol address: IPv4 the lowest (stable choice for querier election),
-  // IPv6 the link-local one (RFC 3810 §5).
-  for (const auto& [a, len] : link.addresses) {
-    if (family_ == Family::V6 && !a.to_v6().is_link_local()) continue;
-    return a;
-  }
-  return std::nullopt;
-}
-
-bool ProxyInstance::read_link_from_kernel(const std::string& ifname, LinkState& link) {
-  auto interfaces = modules_.kernel.list_interfaces();
-  if (!interfaces) return false;
-  for (const auto& info : *interfaces) {
-    if (info.name != ifname) continue;
-    if (link.ifindex != 0 && link.ifindex != info.ifindex) ifnames_.erase(link.ifindex);
-    link.ifindex = info.ifindex;
-    ifnames_[info.ifindex] = info.name;
-    link.up = info.up && info.running;
-    link.addresses.clear();
-    for (const auto& a : info.addresses)
-      if (family_of(a.address) == family_) link.addresses[a.address] = a.prefix_length;
-    return true;
-  }
-  return false;
-}
-
-void ProxyInstance::evaluate(const std::string& ifname) {
-  LinkState& link = links_[ifname];
-  const std::optional<Address> own = protocol_address(link);
-  const bool usable = link.ifindex != 0 && link.up && own.has_value();
-  if (usable && (!link.active || link.own_address != own)) {
-    link.own_address = own;
-    activate(ifname, link);
-  } else if (!usable && link.active) {
-    deactivate(ifname, link);
-  }
-}
+// --- Interfaces: links.cpp --------------------------------------------------------
 
 const config::InterfaceConfig* ProxyInstance::interface_config(const std::string& ifname) const {
   return core_->config().find_interface(ifname);
-}
-
-void ProxyInstance::activate(const std::string& ifname, LinkState& link) {
-  if (!link.active) {
-    const auto* ifc = interface_config(ifname);
-    const auto threshold = static_cast<std::uint8_t>(ifc && ifc->threshold ? *ifc->threshold : 1);
-    modules_.receiver.post(receiver::RegisterInterface{family_, link.ifindex, ifname, mailbox_});
-    modules_.routing.post(routing::AddVif{table_, link.ifindex, ifname, threshold, 0});
-    link.active = true;
-    LOG4CPLUS_INFO(log_, ifname << " (ifindex " << link.ifindex << ") is up with " << link.own_address->to_string());
-  }
-  CoreEffects out;
-  core_->interface_up(ifname, *link.own_address, now(), out);
-  apply(out);
-}
-
-void ProxyInstance::deactivate(const std::string& ifname, LinkState& link) {
-  CoreEffects out;
-  core_->interface_down(ifname, now(), out);
-  apply(out);
-  if (link.ifindex != 0) {
-    modules_.receiver.post(receiver::UnregisterInterface{family_, link.ifindex});
-    modules_.routing.post(routing::DelVif{table_, link.ifindex});
-  }
-  link.active = false;
-  link.own_address.reset();
-  LOG4CPLUS_INFO(log_, ifname << " is down");
 }
 
 // --- Effects --------------------------------------------------------------------
 
 void ProxyInstance::apply(CoreEffects& effects) {
   for (auto& p : effects.packets) {
-    auto it = links_.find(p.interface);
-    if (it == links_.end() || !it->second.active) continue;
-    modules_.sender.post(sender::SendPacket{it->second.ifindex, std::move(p.packet)});
+    const auto* link = links_.find(p.interface);
+    if (link == nullptr || !link->active) continue;
+    modules_.sender.post(sender::SendPacket{link->registered_ifindex, std::move(p.packet)});
   }
   for (const auto& r : effects.routes) {
-    auto in = links_.find(r.input_interface);
-    if (in == links_.end() || in->second.ifindex == 0) continue;
     if (r.outputs.empty()) {
       modules_.routing.post(routing::DelMfc{table_, r.source, r.group});
       continue;
     }
-    routing::SetMfc set{table_, r.source, r.group, in->second.ifindex, {}, 0};
+    const auto* in = links_.find(r.input_interface);
+    if (in == nullptr || !in->active) continue;
+    routing::SetMfc set{table_, r.source, r.group, in->registered_ifindex, {}, 0};
     for (const auto& o : r.outputs) {
-      auto l = links_.find(o);
-      if (l == links_.end() || !l->second.active) continue;
+      const auto* l = links_.find(o);
+      if (l == nullptr || !l->active) continue;
       auto ttl = r.ttl_thresholds.find(o);
-      set.outgoing.push_back({l->second.ifindex, static_cast<std::uint8_t>(ttl == r.ttl_thresholds.end() ? 1 : ttl->second)});
+      set.outgoing.push_back({l->registered_ifindex, static_cast<std::uint8_t>(ttl == r.ttl_thresholds.end() ? 1 : ttl->second)});
     }
     modules_.routing.post(std::move(set));
   }
@@ -369,17 +235,16 @@ void ProxyInstance::request_counters(std::function<void(const CounterReply&)> do
 }
 
 void ProxyInstance::reconfigure(const config::InstanceConfig& cfg) {
-  for (const auto& u : cfg.upstreams) links_.try_emplace(u.name);
-  for (const auto& d : cfg.downstreams) links_.try_emplace(d.name);
+  for (const auto& u : cfg.upstreams) links_.track(u.name);
+  for (const auto& d : cfg.downstreams) links_.track(d.name);
   // Interfaces that leave the instance are deactivated first.
-  for (auto it = links_.begin(); it != links_.end();) {
-    if (!cfg.find_interface(it->first)) {
-      if (it->second.active) deactivate(it->first, it->second);
-      if (it->second.ifindex != 0) ifnames_.erase(it->second.ifindex);
-      it = links_.erase(it);
-    } else {
-      ++it;
-    }
+  std::vector<std::string> leaving;
+  for (const auto& [name, link] : links_.links())
+    if (!cfg.find_interface(name)) leaving.push_back(name);
+  for (const auto& name : leaving) {
+    LinkState* link = links_.find(name);
+    if (link->active) deactivate(name, *link);
+    links_.untrack(name);
   }
   CoreEffects out;
   core_->reconfigure(cfg, now(), out);
@@ -394,15 +259,10 @@ std::unique_ptr<DownstreamRouter> ProxyInstance::release_downstream(const std::s
   // downstreams still want; the router keeps the hosts' state for the next owner.
   auto router = core_->take_downstream(ifname, now(), out);
   apply(out);
-  if (auto it = links_.find(ifname); it != links_.end()) {
-    LinkState& link = it->second;
-    if (link.active && link.ifindex != 0) {
-      modules_.receiver.post(receiver::UnregisterInterface{family_, link.ifindex});
-      modules_.routing.post(routing::DelVif{table_, link.ifindex});
-    }
-    if (link.ifindex != 0) ifnames_.erase(link.ifindex);
-    if (link.vif) vifs_.erase(*link.vif);
-    links_.erase(it);
+  if (LinkState* link = links_.find(ifname)) {
+    unregister_link(*link);
+    if (link->vif) vifs_.erase(*link->vif);
+    links_.untrack(ifname);
   }
   CoreEffects rest;
   core_->reconfigure(cfg, now(), rest);
@@ -415,19 +275,18 @@ void ProxyInstance::adopt_downstream(std::unique_ptr<DownstreamRouter> router, c
   const std::string ifname = router ? router->interface() : std::string{};
   LinkState* link = nullptr;
   std::optional<Address> own;
+  const config::InterfaceConfig* ifc = router ? cfg.find_interface(ifname) : nullptr;
   if (router) {
-    link = &links_[ifname];
-    if (read_link_from_kernel(ifname, *link)) own = protocol_address(*link);
+    links_.track(ifname);
+    // The interface's state as the kernel has it now (evaluated below, with the
+    // rest, by refresh_links_from_kernel).
+    if (auto interfaces = modules_.kernel.list_interfaces()) links_.apply(*interfaces);
+    link = links_.find(ifname);
+    own = protocol_address(family_, *link, ifc && ifc->role == config::Role::Downstream ? ifc->query_source : std::nullopt);
   }
-  const bool usable = link != nullptr && link->ifindex != 0 && link->up && own.has_value();
-  if (usable && !link->active) {
-    // VIF and receiver first, so the routes the adoption installs include it
-    // (the Routing thread handles AddVif before the SetMfc that follows).
-    const auto* ifc = cfg.find_interface(ifname);
-    const auto threshold = static_cast<std::uint8_t>(ifc && ifc->threshold ? *ifc->threshold : 1);
-    modules_.receiver.post(receiver::RegisterInterface{family_, link->ifindex, ifname, mailbox_});
-    modules_.routing.post(routing::AddVif{table_, link->ifindex, ifname, threshold, 0});
-    link->active = true;
+  const bool is_usable = link != nullptr && usable(*link, own);
+  if (is_usable && !link->active) {
+    register_link(ifname, *link, ifc);
     link->own_address = own;
   }
   CoreEffects out;
@@ -435,7 +294,7 @@ void ProxyInstance::adopt_downstream(std::unique_ptr<DownstreamRouter> router, c
   // fresh router the adopted one then replaces.
   core_->reconfigure(cfg, now(), out);
   apply(out);
-  if (usable) {
+  if (is_usable) {
     CoreEffects adopted;
     if (core_->adopt_downstream(router, now(), adopted)) {
       apply(adopted);
@@ -459,8 +318,9 @@ void ProxyInstance::leave_everything() {
   if (timer_ != 0) modules_.timer.cancel(timer_);
   timer_ = 0;
   modules_.receiver.post(receiver::UnsubscribeLinkEvents{subscriber_id_});
-  for (auto& [ifname, link] : links_) {
-    if (link.active && link.ifindex != 0) modules_.receiver.post(receiver::UnregisterInterface{family_, link.ifindex});
+  for (auto& [ifname, link] : links_.links()) {
+    if (link.active && link.registered_ifindex != 0)
+      modules_.receiver.post(receiver::UnregisterInterface{family_, link.registered_ifindex});
     link.active = false;
   }
   modules_.routing.post(routing::DestroyTable{table_});

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "instances/proxy/proxy_core.hpp"
+#include "instances/runtime/link_table.hpp"
 #include "modules/config/config.hpp"
 #include "modules/common/instance_event.hpp"
 #include "modules/common/mailbox.hpp"
@@ -41,16 +42,6 @@ struct Modules {
   const ClockSource& clock;
 };
 
-// What the instance knows about one of its configured interfaces.
-struct LinkState {
-  int ifindex = 0;         // 0: the interface does not exist (yet)
-  bool up = false;         // administratively up and running
-  std::map<Address, std::uint8_t> addresses;  // of the instance's family
-  std::optional<Address> own_address;         // the one the protocol uses
-  bool active = false;     // registered with Receiver and Routing, known up to the core
-  std::optional<VifIndex> vif;
-};
-
 // Threading contract:
 //   start(), stop(), destructor      the daemon's main thread
 //   post_control(), name()           any thread
@@ -77,7 +68,7 @@ class ProxyInstance {
 
   // --- instance thread only (inside a control function) ----------------------
   ProxyCore& core() { return *core_; }
-  const std::map<std::string, LinkState>& links() const { return links_; }
+  const std::map<std::string, LinkState>& links() const { return links_.links(); }
   TimePoint now() const;
   // Applies a new configuration of this instance (interfaces added/removed, timers, filters, static routes).
   void reconfigure(const config::InstanceConfig& cfg);
@@ -106,14 +97,14 @@ class ProxyInstance {
   void on_link(const LinkEvent& e);
   bool from_local_subnet(const std::string& ifname, const Address& source) const;
   void on_timer(const TimerExpired& t);
+  // Interfaces (links.cpp).
   void refresh_links_from_kernel();
-  // Reads one interface's state from the kernel into `link` without
-  // (de)activating it. False if the kernel does not know the name.
-  bool read_link_from_kernel(const std::string& ifname, LinkState& link);
-  std::optional<Address> protocol_address(const LinkState& link) const;
+  std::optional<Address> protocol_address_of(const std::string& ifname, const LinkState& link) const;
   void evaluate(const std::string& ifname);  // (de)activates an interface after a change
   void activate(const std::string& ifname, LinkState& link);
   void deactivate(const std::string& ifname, LinkState& link);
+  void register_link(const std::string& ifname, LinkState& link, const config::InterfaceConfig* ifc);
+  void unregister_link(LinkState& link);
   void apply(CoreEffects& effects);
   void reschedule_timer();
   void leave_everything();
@@ -128,8 +119,7 @@ class ProxyInstance {
   std::unique_ptr<ProxyCore> core_;  // instance thread only (after start)
   std::shared_ptr<InstanceMailbox> mailbox_;
   Mailbox<std::function<void(ProxyInstance&)>> control_;
-  std::map<std::string, LinkState> links_;   // configured interfaces, by name
-  std::map<int, std::string> ifnames_;       // ifindex -> configured name
+  LinkTable links_;                          // configured interfaces
   std::map<VifIndex, std::string> vifs_;     // VIF number -> name
   std::uint64_t next_request_ = 1;
   std::map<std::uint64_t, std::function<void(const CounterReply&)>> counter_requests_;

@@ -23,10 +23,11 @@ std::string option_misplaced(const std::string& name, const std::optional<Role>&
   const bool downstream_only = name == "query-interval" || name == "query-response-interval" ||
                                name == "last-member-query-interval" || name == "last-member-query-count" ||
                                name == "startup-query-interval" || name == "startup-query-count" ||
-                               name == "quick-leave" || name == "max-groups" || name == "max-sources";
+                               name == "quick-leave" || name == "max-groups" || name == "max-sources" ||
+                               name == "query-source";
   const bool upstream_only = name == "unsolicited-report-interval";
   const bool interface_only = name == "alternative-subnets" || name == "threshold" || name == "max-groups" ||
-                              name == "max-sources";
+                              name == "max-sources" || name == "query-source";
   if (!role) {
     if (interface_only) {
       return "'" + name + "' is an interface option: write 'pinstance NAME upstream|downstream IF " + name + " ...'";
@@ -328,6 +329,7 @@ class Builder {
       if (name == "threshold") interface->threshold = *n;
       if (name == "max-groups") interface->max_groups = *n;
       if (name == "max-sources") interface->max_sources = *n;
+      if (name == "query-source") interface->query_source = std::get<Address>(option.value);
       (interface ? interface->option_where : instance->option_where)[name] = option.where;
     }
   }

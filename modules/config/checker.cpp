@@ -185,6 +185,17 @@ class Checker {
     for (const Prefix& p : i.alternative_subnets) {
       check_family(p.network, where_of(i.option_where, "alternative-subnets", i.where));
     }
+    const SourceLocation source_at = where_of(i.option_where, "query-source", i.where);
+    if (i.query_source && check_family(*i.query_source, source_at)) {
+      // RFC 3810 §5: MLD messages are sent from a link-local address. IPv4
+      // queries may come from 0.0.0.0, as the Linux bridge querier sends them.
+      if (i.query_source->is_multicast()) {
+        error(source_at, "query-source " + i.query_source->to_string() + " is a multicast address");
+      } else if (i.query_source->is_v6() && !i.query_source->to_v6().is_link_local()) {
+        error(source_at, "query-source " + i.query_source->to_string() +
+                             " is not a link-local address (RFC 3810 §5: MLD is sent from fe80::/10)");
+      }
+    }
     for (const auto* filter : {&i.filter_in, &i.filter_out}) {
       if (*filter && (*filter)->table.name.empty()) check_table((*filter)->table);
     }

@@ -125,6 +125,9 @@ struct InterfaceConfig {
   std::optional<unsigned> threshold;           // minimal TTL to forward out of this interface (VIF threshold); 1..255
   std::optional<unsigned> max_groups;          // downstream limit; unset = unlimited
   std::optional<unsigned> max_sources;         // per group; unset = unlimited
+  // Downstream: the source address of our queries instead of the interface's
+  // own (doc/operations.md, "Interfaces without an address").
+  std::optional<Address> query_source;
   std::optional<FilterBinding> filter_in;      // `in whitelist|blacklist table T`
   std::optional<FilterBinding> filter_out;     // `out whitelist|blacklist table T`
   SourceLocation where;

@@ -29,7 +29,7 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
-enum class ValueType { Duration, Count, Bool, Prefixes };
+enum class ValueType { Duration, Count, Bool, Prefixes, Address };
 
 struct OptionSpec {
   const char* name;
@@ -38,7 +38,7 @@ struct OptionSpec {
 
 // Every option of an option statement; which level/role may use which is
 // decided when the statement is applied (builder.cpp).
-constexpr std::array<OptionSpec, 13> kOptions{{
+constexpr std::array<OptionSpec, 14> kOptions{{
     {"query-interval", ValueType::Duration},
     {"query-response-interval", ValueType::Duration},
     {"robustness", ValueType::Count},
@@ -52,6 +52,7 @@ constexpr std::array<OptionSpec, 13> kOptions{{
     {"threshold", ValueType::Count},
     {"max-groups", ValueType::Count},
     {"max-sources", ValueType::Count},
+    {"query-source", ValueType::Address},
 }};
 
 const OptionSpec* find_option(std::string_view name) {
@@ -665,6 +666,16 @@ class Parser {
             return false;
           }
           option.value = std::move(prefixes);
+          break;
+        }
+        case ValueType::Address: {
+          if (!starts_prefix()) {
+            expected(what + " (an IP address)");
+            return false;
+          }
+          auto address = read_address(what);
+          if (!address) return false;
+          option.value = *address;
           break;
         }
       }

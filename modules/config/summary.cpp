@@ -94,6 +94,7 @@ void interface_text(std::ostream& out, Protocol protocol, const InstanceConfig& 
   if (i.threshold) out << "        threshold (minimal TTL) " << *i.threshold << "\n";
   if (i.max_groups) out << "        max-groups " << *i.max_groups << "\n";
   if (i.max_sources) out << "        max-sources " << *i.max_sources << "\n";
+  if (i.query_source) out << "        query-source " << i.query_source->to_string() << "\n";
   filter_text(out, "in ", i.filter_in);
   filter_text(out, "out", i.filter_out);
 }

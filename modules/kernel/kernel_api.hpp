@@ -129,7 +129,8 @@ class KernelApi {
   virtual KernelStatus join_group(int fd, int ifindex, const Address& group) = 0;
   virtual KernelStatus leave_group(int fd, int ifindex, const Address& group) = 0;
   // A whole IPv4 datagram (header with TTL and Router Alert already encoded)
-  // out of `ifindex`.
+  // out of `ifindex`. A datagram from 0.0.0.0 leaves with that source (a
+  // packet socket of its own, not `fd`: the raw socket would fill it in).
   virtual KernelStatus send_ipv4(int fd, int ifindex, const AddressV4& destination,
                                  std::span<const std::uint8_t> datagram) = 0;
   // An ICMPv6 (MLD) message from `source` out of `ifindex`, hop limit 1, with a

@@ -5,6 +5,8 @@
 #include "modules/kernel/netlink_messages.hpp"
 
 #include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -23,6 +25,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <sstream>
@@ -491,8 +494,38 @@ KernelStatus LinuxKernel::leave_group(int fd, int ifindex, const Address& group)
   return membership(fd, ifindex, group, false);
 }
 
+namespace {
+
+// A datagram whose source is 0.0.0.0 (a link without an IPv4 address, RFC 3376
+// §4.2.13) cannot go through the raw socket: with IP_HDRINCL the kernel fills
+// a zero source with an address of another interface. A packet socket sends
+// the datagram as it is, to the group's Ethernet address (RFC 1112 §6.4);
+// links without link-layer addresses (PPP, tunnels) ignore it.
+KernelStatus send_ipv4_as_is(int ifindex, const AddressV4& destination, std::span<const std::uint8_t> datagram) {
+  Fd s(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP)));
+  if (!s) return errno_error("socket(AF_PACKET)");
+  sockaddr_ll to{};
+  to.sll_family = AF_PACKET;
+  to.sll_protocol = htons(ETH_P_IP);
+  to.sll_ifindex = ifindex;
+  to.sll_halen = 6;
+  const auto group = destination.to_bytes();
+  const std::array<std::uint8_t, 6> mac{0x01, 0x00, 0x5e, static_cast<std::uint8_t>(group[1] & 0x7f), group[2], group[3]};
+  std::memcpy(to.sll_addr, mac.data(), mac.size());
+  if (::sendto(s.get(), datagram.data(), datagram.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to),
+               sizeof to) < 0)
+    return errno_error("sendto(AF_PACKET)", destination.to_string() + " ifindex " + std::to_string(ifindex));
+  return {};
+}
+
+}  // namespace
+
 KernelStatus LinuxKernel::send_ipv4(int fd, int ifindex, const AddressV4& destination,
                                     std::span<const std::uint8_t> datagram) {
+  constexpr std::size_t kSourceOffset = 12;  // RFC 791 §3.1
+  if (datagram.size() >= kSourceOffset + 4 &&
+      std::all_of(datagram.begin() + kSourceOffset, datagram.begin() + kSourceOffset + 4, [](auto b) { return b == 0; }))
+    return send_ipv4_as_is(ifindex, destination, datagram);
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_addr = in_addr_of(destination);
