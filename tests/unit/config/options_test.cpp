@@ -91,6 +91,29 @@ TEST(Options, AlternativeSubnetsIpv6) {
   EXPECT_TRUE(s[1].contains(addr("fe80::1")));
 }
 
+TEST(Options, QuerySource) {
+  auto c = with("pinstance iptv downstream eth1 query-source 0.0.0.0;\n"
+                "pinstance iptv downstream eth2 query-source 192.0.2.9 max-groups 5;\n");
+  const auto& i = c.instances.at(0);
+  EXPECT_EQ(i.downstreams[0].query_source, addr("0.0.0.0"));
+  EXPECT_EQ(i.downstreams[1].query_source, addr("192.0.2.9"));
+  EXPECT_EQ(i.downstreams[1].max_groups, 5u);
+  EXPECT_EQ(with("pinstance iptv downstream eth1 query-source fe80::9;\n", "protocol MLDv2;\n")
+                .instances[0].downstreams[0].query_source,
+            addr("fe80::9"));
+}
+
+TEST(Options, QuerySourceErrors) {
+  EXPECT_EQ(errors_of(std::string(kBase) + "pinstance iptv upstream eth0 query-source 10.0.0.1;\n").at(0),
+            "t.conf:2:30: 'query-source' applies to downstream interfaces only");
+  EXPECT_EQ(errors_of(std::string(kBase) + "pinstance iptv downstream eth1 query-source 239.1.1.1;\n").at(0),
+            "t.conf:2:32: query-source 239.1.1.1 is a multicast address");
+  EXPECT_EQ(errors_of("protocol MLDv2;\n" + std::string(kBase) + "pinstance iptv downstream eth1 query-source 2001:db8::1;\n")
+                .at(0),
+            "t.conf:3:32: query-source 2001:db8::1 is not a link-local address (RFC 3810 §5: MLD is sent from fe80::/10)");
+  EXPECT_FALSE(errors_of(std::string(kBase) + "pinstance iptv downstream eth1 query-source;\n").empty());
+}
+
 TEST(Options, ThresholdAndLimits) {
   auto c = with("pinstance iptv upstream eth0 threshold 2;\n"
                 "pinstance iptv downstream eth1 max-groups 512 max-sources 64;\n");

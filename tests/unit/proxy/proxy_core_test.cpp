@@ -497,8 +497,17 @@ TEST_F(CoreTest, ReconfigureRemovesInterfaces) {
   EXPECT_EQ(core->upstream("u0"), nullptr);
 }
 
-// A downstream going down drops its hosts' state and its outputs.
-TEST_F(CoreTest, DownstreamDownRemovesItsOutputs) {
+static std::size_t general_queries(const CoreEffects& e, const std::string& ifname) {
+  std::size_t n = 0;
+  for (const auto& p : e.packets)
+    if (p.interface == ifname && std::holds_alternative<codec::Query>(p.packet.message)) ++n;
+  return n;
+}
+
+// A downstream going down loses its outputs and stops querying; its
+// memberships stay, so link up forwards them again at once (before any host
+// answers) and starts over with startup queries (RFC 3376 §8.6).
+TEST_F(CoreTest, DownstreamDownAndUpKeepsValidMemberships) {
   make();
   up_all();
   join("d0", H1);
@@ -507,10 +516,54 @@ TEST_F(CoreTest, DownstreamDownRemovesItsOutputs) {
   CoreEffects e;
   core->interface_down("d1", now, e);
   EXPECT_EQ(e.routes, (std::vector{route(S, G, "u0", {"d0"})}));
+  EXPECT_EQ(general_queries(e, "d1"), 0u);
   EXPECT_FALSE(core->is_up("d1"));
+  EXPECT_EQ(general_queries(advance(seconds(60)), "d1"), 0u);  // no queries while down
+  CoreEffects e2;
+  core->interface_up("d1", A("10.2.0.1"), now, e2);
+  EXPECT_FALSE(core->downstream_memberships().at("d1").empty());
+  EXPECT_EQ(e2.routes, (std::vector{route(S, G, "u0", {"d0", "d1"})}));
+  EXPECT_EQ(general_queries(e2, "d1"), 1u);
+  // The rest of the startup queries follow at the Startup Query Interval.
+  EXPECT_EQ(general_queries(advance(seconds(32)), "d1"), 1u);
+}
+
+// Memberships that time out while the link is down are not forwarded when it returns.
+TEST_F(CoreTest, DownstreamMembershipExpiredWhileDownIsNotForwarded) {
+  make();
+  up_all();
+  join("d1", H3);
+  data("u0");
+  CoreEffects e;
+  core->interface_down("d1", now, e);
+  advance(seconds(261));  // Group Membership Interval: 2 x 125 s + 10 s
   CoreEffects e2;
   core->interface_up("d1", A("10.2.0.1"), now, e2);
   EXPECT_TRUE(core->downstream_memberships().at("d1").empty());
+  EXPECT_TRUE(e2.routes.empty());
+}
+
+// An interface whose address changes stays up: its routes and memberships
+// stay, and the upstream's next report carries the new address.
+TEST_F(CoreTest, AddressChangeKeepsRoutesAndState) {
+  make();
+  up_all();
+  join("d0", H1);
+  data("u0");
+  CoreEffects e;
+  core->interface_up("u0", A("192.0.2.99"), now, e);
+  core->interface_up("d0", A("10.1.0.99"), now, e);
+  EXPECT_TRUE(e.routes.empty());
+  EXPECT_EQ(core->routes().size(), 1u);
+  auto j = join("d0", H2, G2);
+  ASSERT_FALSE(j.packets.empty());
+  bool upstream_report = false;
+  for (const auto& p : j.packets) {
+    if (p.interface != "u0") continue;
+    EXPECT_EQ(p.packet.source, A("192.0.2.99"));
+    upstream_report = true;
+  }
+  EXPECT_TRUE(upstream_report);
 }
 
 // TTL thresholds of the outputs travel with the route.

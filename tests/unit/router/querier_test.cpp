@@ -126,6 +126,36 @@ TEST(Querier, Rfc3376_6_6_2_OtherQuerierPresentRefreshedByQueries) {
   EXPECT_FALSE(h.router.is_querier());
 }
 
+// A router without an address queries from 0.0.0.0 (as the Linux bridge
+// querier does) and yields to any querier that has one (§6.6.2 compares
+// addresses; 0.0.0.0 is no address to win with).
+TEST(Querier, UnspecifiedOwnAddressQueriesAndYieldsToAnyOtherQuerier) {
+  Harness h(options(), false);
+  h.router.set_address(ip("0.0.0.0"), h.now, h.out);
+  h.router.start(h.now, h.out);
+  ASSERT_EQ(h.packets().size(), 1u);
+  EXPECT_EQ(h.packets()[0].source, ip("0.0.0.0"));
+  h.receive(query(Version::IGMPv3, "192.0.2.200"));
+  EXPECT_FALSE(h.router.is_querier());
+}
+
+// The link went down: no queries until start() again, which begins with the
+// startup queries (§8.6) as on a fresh link; memberships stay.
+TEST(Querier, StopThenStartSendsStartupQueriesAgain) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(codec::RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  h.clear();
+  h.router.stop(h.now, h.out);
+  h.advance(200s);
+  EXPECT_TRUE(h.queries().empty());
+  EXPECT_TRUE(h.forwarding("239.1.1.1"));  // 60 s of the 260 s Group Membership Interval left
+  h.router.start(h.now, h.out);
+  EXPECT_EQ(h.queries().size(), 1u);
+  h.advance(31250ms);
+  EXPECT_EQ(h.queries().size(), 2u);
+  EXPECT_TRUE(h.router.is_querier());
+}
+
 // §6.6.2: a query from a higher address does not silence us.
 TEST(Querier, Rfc3376_6_6_2_HigherAddressQueryIgnored) {
   Harness h;
