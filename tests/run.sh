@@ -3,8 +3,9 @@
 #  1. an ASan+UBSan build with coverage and warnings as errors: unit tests, the
 #     line coverage of instances/ (kept above 90 %), and, as root, the
 #     integration tests in network namespaces;
-#  2. a TSan build: the multi-threaded tests.
-# Build trees go to build/asan and build/tsan. Set MCPROXY_SKIP_TSAN=1 to skip 2.
+#  2. the libFuzzer harnesses for a few seconds each (tests/fuzz/run.sh);
+#  3. a TSan build: the multi-threaded tests.
+# Build trees go to build/asan, build/fuzz and build/tsan. Set MCPROXY_SKIP_TSAN=1 to skip 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -29,6 +30,10 @@ coverage() {  # coverage TITLE EXCLUDE_REGEX
   tail -n 3 build/asan/coverage.txt
 }
 coverage "unit tests, protocol logic" 'instances/runtime/'
+
+# The libFuzzer harnesses (tests/fuzz, own build tree build/fuzz), briefly:
+# seeds plus MCPROXY_FUZZ_SECONDS (default 15) of fuzzing each.
+bash tests/fuzz/run.sh "${MCPROXY_FUZZ_SECONDS:-15}"
 
 if [ "$(id -u)" = 0 ]; then
   ctest --test-dir build/asan -L integration --output-on-failure

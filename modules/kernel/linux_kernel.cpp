@@ -119,9 +119,7 @@ KernelResult<std::vector<std::uint8_t>> netlink_exchange(std::span<const std::ui
     }
     const ssize_t n = mnl_socket_recvfrom(raw, buffer.data(), buffer.size());
     if (n < 0) return errno_error(call, "recv");
-    const auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer.data());
-    int len = static_cast<int>(n);
-    while (mnl_nlmsg_ok(nlh, len)) {
+    for (const nlmsghdr* nlh : messages_of(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)))) {
       if (nlh->nlmsg_seq == seq && nlh->nlmsg_pid == portid) {
         if (nlh->nlmsg_type == NLMSG_ERROR) {
           if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr)))
@@ -132,11 +130,12 @@ KernelResult<std::vector<std::uint8_t>> netlink_exchange(std::span<const std::ui
         } else if (nlh->nlmsg_type == NLMSG_DONE) {
           return collected;
         } else {
+          // Padded to 4 so that the collected messages stay aligned.
           const auto* begin = reinterpret_cast<const std::uint8_t*>(nlh);
-          collected.insert(collected.end(), begin, begin + NLMSG_ALIGN(nlh->nlmsg_len));
+          collected.insert(collected.end(), begin, begin + nlh->nlmsg_len);
+          collected.resize(NLMSG_ALIGN(collected.size()), 0);
         }
       }
-      nlh = mnl_nlmsg_next(nlh, &len);
     }
   }
 }

@@ -30,11 +30,13 @@ nlmsghdr* put_header(std::span<std::uint8_t> buffer, std::uint16_t type, std::ui
 }
 
 // mnl_attr_for_each is a C macro relying on void* conversions; the same walk,
-// typed: every attribute is length-checked by mnl_attr_ok before use.
+// typed: every attribute is length-checked by mnl_attr_ok before use. The
+// attributes end at nlmsg_len itself: mnl_nlmsg_get_payload_tail() rounds it
+// up to 4, past the end of a buffer that ends with an unpadded message.
 template <class F>
 void for_each_attr(const nlmsghdr* nlh, std::size_t offset, F&& f) {
   const auto* attr = static_cast<const nlattr*>(mnl_nlmsg_get_payload_offset(nlh, offset));
-  const auto* tail = static_cast<const char*>(mnl_nlmsg_get_payload_tail(nlh));
+  const auto* tail = reinterpret_cast<const char*>(nlh) + nlh->nlmsg_len;
   while (mnl_attr_ok(attr, static_cast<int>(tail - reinterpret_cast<const char*>(attr)))) {
     f(attr);
     attr = mnl_attr_next(attr);
@@ -43,12 +45,7 @@ void for_each_attr(const nlmsghdr* nlh, std::size_t offset, F&& f) {
 
 template <class F>
 void walk(std::span<const std::uint8_t> buffer, F&& f) {
-  const auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer.data());
-  int len = static_cast<int>(buffer.size());
-  while (mnl_nlmsg_ok(nlh, len)) {
-    f(nlh);
-    nlh = mnl_nlmsg_next(nlh, &len);
-  }
+  for (const nlmsghdr* nlh : messages_of(buffer)) f(nlh);
 }
 
 std::optional<Address> address_from(const nlattr* attr, std::uint8_t family) {
@@ -76,6 +73,24 @@ std::optional<std::string> ifname_from(const nlattr* attr) {
 }
 
 }  // namespace
+
+// Not mnl_nlmsg_ok()/mnl_nlmsg_next(): the first compares nlmsg_len as an int,
+// so a length of 2^31 or more passes, and the second then rounds it up to 4
+// in 32 bits, wraps to 0 and returns the same message again, forever.
+std::vector<const nlmsghdr*> messages_of(std::span<const std::uint8_t> buffer) {
+  std::vector<const nlmsghdr*> out;
+  std::size_t offset = 0;
+  while (buffer.size() - offset >= sizeof(nlmsghdr)) {
+    const auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer.data() + offset);
+    const std::size_t length = nlh->nlmsg_len;
+    if (length < sizeof(nlmsghdr) || length > buffer.size() - offset) break;
+    out.push_back(nlh);
+    const std::size_t aligned = (length + NLMSG_ALIGNTO - 1) & ~std::size_t{NLMSG_ALIGNTO - 1};
+    if (aligned >= buffer.size() - offset) break;
+    offset += aligned;
+  }
+  return out;
+}
 
 std::size_t build_rule_request(std::span<std::uint8_t> buffer, bool add, const MrouteRule& rule, std::uint32_t seq) {
   if (!big_enough(buffer) || rule.iif.size() >= IFNAMSIZ || rule.oif.size() >= IFNAMSIZ) return 0;

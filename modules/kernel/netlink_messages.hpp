@@ -35,6 +35,10 @@ std::optional<MrouteRule> parse_rule(const nlmsghdr* message);
 // RTM_NEWLINK/DELLINK/NEWADDR/DELADDR; nullopt for anything else or malformed.
 std::optional<LinkEvent> parse_link_event(const nlmsghdr* message);
 
+// The messages of a buffer as read from a netlink socket (4-byte aligned): each
+// one's header and nlmsg_len fit in what is left; stops at the first that does not.
+std::vector<const nlmsghdr*> messages_of(std::span<const std::uint8_t> buffer);
+
 // Every message in a buffer as read from a netlink socket. Parsing stops at the
 // first malformed header; messages of other types are skipped.
 std::vector<MrouteRule> parse_rules(std::span<const std::uint8_t> buffer);

@@ -203,5 +203,54 @@ TEST(NetlinkLinks, LengthBeyondBufferStopsParsing) {
   EXPECT_TRUE(parse_link_events(buffer).empty());
 }
 
+// Found by tests/fuzz (netlink): libmnl's mnl_nlmsg_ok() reads nlmsg_len as an
+// int, so 0xffffffff passed as "fits", and mnl_nlmsg_next() wrapped back to
+// the same message: the walk never ended.
+TEST(NetlinkLinks, LengthOf2To31OrMoreEndsTheWalk) {
+  auto m = link(RTM_NEWLINK, 1, IFF_UP, "a");
+  std::vector<std::uint8_t> buffer(m.span().begin(), m.span().end());
+  const std::size_t second = buffer.size();
+  buffer.resize(second + 64, 0xff);
+  reinterpret_cast<nlmsghdr*>(buffer.data() + second)->nlmsg_len = 0xffffffff;
+  auto events = parse_link_events(buffer);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].name, "a");
+  reinterpret_cast<nlmsghdr*>(buffer.data() + second)->nlmsg_len = 0x80000000;
+  EXPECT_EQ(parse_link_events(buffer).size(), 1u);
+  EXPECT_EQ(parse_rules(buffer).size(), 0u);
+  EXPECT_EQ(messages_of(buffer).size(), 1u);
+}
+
+// Attributes end where nlmsg_len says, not at its rounding up to 4: what
+// follows an unpadded message is not part of it.
+TEST(NetlinkLinks, AttributesEndAtTheMessageLength) {
+  Message m;
+  m.nlh->nlmsg_type = RTM_NEWLINK;
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(m.nlh, sizeof(ifinfomsg)));
+  ifi->ifi_index = 7;
+  const std::size_t length = m.nlh->nlmsg_len;
+  // An empty IFLA_IFNAME (refused: no NUL) just after the message...
+  mnl_attr_put(m.nlh, IFLA_IFNAME, 0, nullptr);
+  // ...of which the message claims only the first two bytes.
+  m.nlh->nlmsg_len = static_cast<std::uint32_t>(length + 2);
+  std::vector<std::uint8_t> buffer(m.bytes.begin(), m.bytes.begin() + static_cast<std::ptrdiff_t>(length + 4));
+  auto events = parse_link_events(buffer);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].ifindex, 7);
+  EXPECT_EQ(events[0].name, "");
+}
+
+TEST(NetlinkLinks, MessagesOfStepsByAlignedLengths) {
+  std::vector<std::uint8_t> buffer;
+  for (auto m : {link(RTM_NEWLINK, 1, IFF_UP, "a"), link(RTM_DELLINK, 2, 0, "bb")}) {
+    auto s = m.span();
+    buffer.insert(buffer.end(), s.begin(), s.end());
+  }
+  const auto messages = messages_of(buffer);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[1]->nlmsg_type, RTM_DELLINK);
+  EXPECT_TRUE(messages_of({}).empty());
+}
+
 }  // namespace
 }  // namespace mcproxy::kernel
