@@ -175,6 +175,7 @@ json core_counters_of(ProxyInstance& instance) {
     json c = counters_json(i.core().counters());
     c["kernel_failures"] = i.kernel_failures();
     c["dropped_foreign_subnet"] = i.foreign_subnet_drops();
+    c["dynamic_interfaces_refused"] = i.dynamic_interfaces_refused();
     done(c);
   });
 }

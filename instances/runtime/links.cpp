@@ -16,16 +16,57 @@ void ProxyInstance::refresh_links_from_kernel() {
     LOG4CPLUS_ERROR(log_, "cannot list interfaces: " << interfaces.error().message());
     return;
   }
+  for (const auto& info : *interfaces) take_dynamic(info.name);
   for (const auto& name : links_.apply(*interfaces).names) evaluate(name);
+  release_gone_dynamics();
 }
 
 void ProxyInstance::on_link(const LinkEvent& e) {
+  if (e.change == LinkChange::NewLink) take_dynamic(e.name);
   const auto changes = links_.apply(e);
   if (changes.needs_refresh) {
     refresh_links_from_kernel();  // evaluates every configured interface
     return;
   }
   for (const auto& name : changes.names) evaluate(name);
+  release_gone_dynamics();
+}
+
+bool ProxyInstance::take_dynamic(const std::string& name) {
+  if (links_.tracks(name) || dynamic_.pattern_for(name) == nullptr) return false;
+  if (dynamic_.take(name) == DynamicInterfaces::Take::Full) {
+    // Rate-limited: a PPPoE server may create interfaces faster than we log.
+    if (!last_refusal_log_ || now() - *last_refusal_log_ >= std::chrono::seconds(10)) {
+      last_refusal_log_ = now();
+      LOG4CPLUS_WARN(log_, name << " matches a downstream pattern but the table has no VIF left (the kernel allows "
+                                << kMaxVifs << "); " << dynamic_.refused() << " interface(s) refused so far");
+    }
+    return false;
+  }
+  LOG4CPLUS_INFO(log_, name << " appeared and matches a downstream pattern: taken as a downstream");
+  links_.track(name);
+  CoreEffects out;
+  core_->reconfigure(dynamic_.effective(), now(), out);
+  apply(out);
+  return true;
+}
+
+void ProxyInstance::release_gone_dynamics() {
+  std::vector<std::string> gone;
+  for (const auto& name : dynamic_.taken()) {
+    const LinkState* link = links_.find(name);
+    if (link == nullptr || (link->ifindex == 0 && !link->active)) gone.push_back(name);
+  }
+  if (gone.empty()) return;
+  for (const auto& name : gone) {
+    dynamic_.release(name);
+    links_.untrack(name);
+    LOG4CPLUS_INFO(log_, name << " is gone: released");
+  }
+  CoreEffects out;
+  core_->reconfigure(dynamic_.effective(), now(), out);
+  apply(out);
+  if (dynamic_.has_waiting()) refresh_links_from_kernel();  // a refused interface may fit now
 }
 
 std::optional<Address> ProxyInstance::protocol_address_of(const std::string& ifname, const LinkState& link) const {

@@ -29,6 +29,16 @@ RandomSource make_random() {
 
 }  // namespace
 
+namespace {
+
+DynamicInterfaces with_config(const config::InstanceConfig& cfg) {
+  DynamicInterfaces d;
+  d.set_config(cfg);
+  return d;
+}
+
+}  // namespace
+
 ProxyInstance::ProxyInstance(config::Protocol protocol, config::InstanceConfig cfg, TableId table, Modules modules)
     : protocol_(protocol),
       family_(config::family_of(protocol)),
@@ -36,13 +46,14 @@ ProxyInstance::ProxyInstance(config::Protocol protocol, config::InstanceConfig c
       table_(table),
       modules_(modules),
       log_(log4cplus::Logger::getInstance("mcproxy.instance." + cfg.name)),
-      core_(std::make_unique<ProxyCore>(protocol, cfg, make_random())),
+      dynamic_(with_config(cfg)),
+      core_(std::make_unique<ProxyCore>(protocol, dynamic_.effective(), make_random())),
       mailbox_(std::make_shared<InstanceMailbox>()),
       control_(256),
       links_(config::family_of(protocol)),
       subscriber_id_(g_next_subscriber.fetch_add(1)) {
-  for (const auto& u : cfg.upstreams) links_.track(u.name);
-  for (const auto& d : cfg.downstreams) links_.track(d.name);
+  for (const auto& u : core_->config().upstreams) links_.track(u.name);
+  for (const auto& d : core_->config().downstreams) links_.track(d.name);
 }
 
 ProxyInstance::~ProxyInstance() { stop(); }
@@ -234,7 +245,9 @@ void ProxyInstance::request_counters(std::function<void(const CounterReply&)> do
   modules_.routing.post(routing::GetCounters{table_, id});
 }
 
-void ProxyInstance::reconfigure(const config::InstanceConfig& cfg) {
+void ProxyInstance::reconfigure(const config::InstanceConfig& configured) {
+  dynamic_.set_config(configured);
+  const config::InstanceConfig cfg = dynamic_.effective();
   for (const auto& u : cfg.upstreams) links_.track(u.name);
   for (const auto& d : cfg.downstreams) links_.track(d.name);
   // Interfaces that leave the instance are deactivated first.
@@ -253,7 +266,10 @@ void ProxyInstance::reconfigure(const config::InstanceConfig& cfg) {
 }
 
 std::unique_ptr<DownstreamRouter> ProxyInstance::release_downstream(const std::string& ifname,
-                                                                   const config::InstanceConfig& cfg) {
+                                                                   const config::InstanceConfig& configured) {
+  dynamic_.set_config(configured);
+  dynamic_.release(ifname);
+  const config::InstanceConfig cfg = dynamic_.effective();
   CoreEffects out;
   // The core stops forwarding to the interface and reports what its other
   // downstreams still want; the router keeps the hosts' state for the next owner.
@@ -271,7 +287,10 @@ std::unique_ptr<DownstreamRouter> ProxyInstance::release_downstream(const std::s
   return router;
 }
 
-void ProxyInstance::adopt_downstream(std::unique_ptr<DownstreamRouter> router, const config::InstanceConfig& cfg) {
+void ProxyInstance::adopt_downstream(std::unique_ptr<DownstreamRouter> router,
+                                     const config::InstanceConfig& configured) {
+  dynamic_.set_config(configured);
+  const config::InstanceConfig cfg = dynamic_.effective();
   const std::string ifname = router ? router->interface() : std::string{};
   LinkState* link = nullptr;
   std::optional<Address> own;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "instances/proxy/proxy_core.hpp"
+#include "instances/runtime/dynamic_interfaces.hpp"
 #include "instances/runtime/link_table.hpp"
 #include "modules/config/config.hpp"
 #include "modules/common/instance_event.hpp"
@@ -88,6 +89,8 @@ class ProxyInstance {
   // IGMP/MLD messages on a downstream from outside its subnets and alternative-subnets.
   std::uint64_t foreign_subnet_drops() const { return foreign_subnet_drops_; }
   const std::string& last_kernel_failure() const { return last_kernel_failure_; }
+  // Interfaces matching a downstream pattern (`ppp*`) refused for lack of VIFs.
+  std::uint64_t dynamic_interfaces_refused() const { return dynamic_.refused(); }
 
  private:
   void loop();
@@ -105,6 +108,10 @@ class ProxyInstance {
   void deactivate(const std::string& ifname, LinkState& link);
   void register_link(const std::string& ifname, LinkState& link, const config::InterfaceConfig* ifc);
   void unregister_link(LinkState& link);
+  // Downstream patterns: takes `name` if a pattern matches it (true if the
+  // configuration changed), releases taken names that are gone.
+  bool take_dynamic(const std::string& name);
+  void release_gone_dynamics();
   void apply(CoreEffects& effects);
   void reschedule_timer();
   void leave_everything();
@@ -116,6 +123,7 @@ class ProxyInstance {
   const TableId table_;
   Modules modules_;
   log4cplus::Logger log_;
+  DynamicInterfaces dynamic_;        // instance thread only (after start)
   std::unique_ptr<ProxyCore> core_;  // instance thread only (after start)
   std::shared_ptr<InstanceMailbox> mailbox_;
   Mailbox<std::function<void(ProxyInstance&)>> control_;
@@ -128,6 +136,7 @@ class ProxyInstance {
   std::uint64_t subscriber_id_;
   std::uint64_t kernel_failures_ = 0;
   std::uint64_t foreign_subnet_drops_ = 0;
+  std::optional<TimePoint> last_refusal_log_;
   std::string last_kernel_failure_;
   std::atomic<bool> stop_requested_{false};
   bool started_ = false;

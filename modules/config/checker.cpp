@@ -237,6 +237,11 @@ class Checker {
           }
         }
       }
+      for (const InterfaceConfig& i : instance.upstreams) {
+        if (is_interface_pattern(i.name))
+          error(i.where, "interface pattern '" + i.name + "' in instance '" + instance.name +
+                             "': patterns are for downstream interfaces only");
+      }
       if (mine.size() > kMaxVifs) {
         error(instance.where, "instance '" + instance.name + "' has " + std::to_string(mine.size()) +
                                   " interfaces; the kernel allows " + std::to_string(kMaxVifs) +
@@ -251,6 +256,16 @@ class Checker {
         if (i.timers.query_interval || i.timers.query_response_interval) check_response_below_interval(instance, &i);
       }
       check_static_routes(instance);
+    }
+    // A pattern that matches another instance's interface would take it too.
+    for (const auto& [pattern, where] : owner) {
+      if (!is_interface_pattern(pattern)) continue;
+      for (const auto& [name, other] : owner) {
+        if (is_interface_pattern(name) || other.first == where.first || !interface_pattern_matches(pattern, name))
+          continue;
+        error(where.second->where, "interface pattern '" + pattern + "' of instance '" + where.first->name +
+                                       "' matches interface '" + name + "' of instance '" + other.first->name + "'");
+      }
     }
   }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mcproxy::config {
@@ -184,5 +185,10 @@ struct Configuration {
   const InstanceConfig* find_instance(const std::string& name) const;
   InstanceConfig* find_instance(const std::string& name);
 };
+
+// Downstream name patterns (`ppp*`, `vlan1*`): a `*` stands for any run of
+// characters; interfaces that match are taken as they appear.
+bool is_interface_pattern(std::string_view name);
+bool interface_pattern_matches(std::string_view pattern, std::string_view name);
 
 }  // namespace mcproxy::config

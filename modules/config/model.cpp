@@ -130,4 +130,27 @@ InstanceConfig* Configuration::find_instance(const std::string& name) {
   return const_cast<InstanceConfig*>(std::as_const(*this).find_instance(name));
 }
 
+bool is_interface_pattern(std::string_view name) { return name.find('*') != std::string_view::npos; }
+
+bool interface_pattern_matches(std::string_view pattern, std::string_view name) {
+  // Iterative glob with '*' only: remember the last star and retry from there.
+  std::size_t p = 0, n = 0, star = std::string_view::npos, resume = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = n;
+    } else if (p < pattern.size() && pattern[p] == name[n]) {
+      ++p;
+      ++n;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
 }  // namespace mcproxy::config

@@ -232,6 +232,22 @@ class Parser {
     return name;
   }
 
+  // An interface name, or a downstream name pattern with glued `*` (`ppp*`,
+  // `vlan1*`): interfaces that match are taken as they appear (doc/configuration.md).
+  std::optional<Name> read_interface_name(const std::string& what) {
+    const bool quoted = peek().kind == TokenKind::Word && peek().quoted;
+    auto name = read_name(what);
+    if (!name || quoted) return name;
+    while (peek().kind == TokenKind::Star && glued(0)) {
+      name->text += next().text;
+      while ((peek().kind == TokenKind::Word || peek().kind == TokenKind::Dot || peek().kind == TokenKind::Dash) &&
+             glued(0)) {
+        name->text += next().text;
+      }
+    }
+    return name;
+  }
+
   // The text of an address: words, dots and colons without spaces between them.
   std::optional<std::pair<std::string, SourceLocation>> read_address_text(const std::string& what) {
     const Token& first = peek();
@@ -464,7 +480,7 @@ class Parser {
     }
     if (!expect(TokenKind::Arrow, "an upstream interface name or '==>'")) return std::nullopt;
     while (peek().kind == TokenKind::Word && !starts_statement_on_new_line()) {
-      auto name = read_name("a downstream interface name");
+      auto name = read_interface_name("a downstream interface name");
       if (!name) return std::nullopt;
       statement.downstreams.push_back(*name);
     }
@@ -486,7 +502,7 @@ class Parser {
       interface = {"*", peek().where};
       next();
     } else {
-      auto name = read_name("an interface name or '*'");
+      auto name = read_interface_name("an interface name or '*'");
       if (!name) return std::nullopt;
       interface = *name;
     }

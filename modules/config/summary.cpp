@@ -76,6 +76,7 @@ void interface_text(std::ostream& out, Protocol protocol, const InstanceConfig& 
                     int priority) {
   out << "      " << i.name;
   if (priority > 0) out << " (priority " << priority << ")";
+  if (is_interface_pattern(i.name)) out << " (pattern: matching interfaces are taken as they appear)";
   out << "\n";
   const bool has_timers = i.timers.query_interval || i.timers.query_response_interval || i.timers.robustness ||
                           i.timers.last_member_query_interval || i.timers.last_member_query_count ||
