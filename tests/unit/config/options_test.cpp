@@ -114,6 +114,23 @@ TEST(Options, QuerySourceErrors) {
   EXPECT_FALSE(errors_of(std::string(kBase) + "pinstance iptv downstream eth1 query-source;\n").empty());
 }
 
+TEST(Options, DownstreamPatterns) {
+  auto c = parsed("pinstance a: eth0 ==> lan0 ppp* \"vlan1*\" x*.7;\npinstance a downstream ppp* quick-leave on;\n");
+  const auto& d = c.instances.at(0).downstreams;
+  ASSERT_EQ(d.size(), 4u);
+  EXPECT_EQ(d[1].name, "ppp*");
+  EXPECT_EQ(d[1].quick_leave, true);
+  EXPECT_EQ(d[2].name, "vlan1*");
+  EXPECT_EQ(d[3].name, "x*.7");
+}
+
+TEST(Options, DownstreamPatternErrors) {
+  EXPECT_EQ(errors_of("pinstance a: \"up*\" ==> lan0;\n").at(0),
+            "t.conf:1:14: interface pattern 'up*' in instance 'a': patterns are for downstream interfaces only");
+  EXPECT_EQ(errors_of("pinstance a: eth0 ==> ppp*;\npinstance b: eth1 ==> ppp7;\n").at(0),
+            "t.conf:1:23: interface pattern 'ppp*' of instance 'a' matches interface 'ppp7' of instance 'b'");
+}
+
 TEST(Options, ThresholdAndLimits) {
   auto c = with("pinstance iptv upstream eth0 threshold 2;\n"
                 "pinstance iptv downstream eth1 max-groups 512 max-sources 64;\n");
