@@ -28,6 +28,9 @@ std::string option_misplaced(const std::string& name, const std::optional<Role>&
   const bool upstream_only = name == "unsolicited-report-interval";
   const bool interface_only = name == "alternative-subnets" || name == "threshold" || name == "max-groups" ||
                               name == "max-sources" || name == "query-source";
+  if (role && name == "source-idle-timeout") {
+    return "'source-idle-timeout' is an instance option: write 'pinstance NAME source-idle-timeout DURATION'";
+  }
   if (!role) {
     if (interface_only) {
       return "'" + name + "' is an interface option: write 'pinstance NAME upstream|downstream IF " + name + " ...'";
@@ -330,6 +333,7 @@ class Builder {
       if (name == "max-groups") interface->max_groups = *n;
       if (name == "max-sources") interface->max_sources = *n;
       if (name == "query-source") interface->query_source = std::get<Address>(option.value);
+      if (name == "source-idle-timeout") instance->source_idle_timeout = *d;
       (interface ? interface->option_where : instance->option_where)[name] = option.where;
     }
   }

@@ -249,6 +249,13 @@ class Checker {
       }
       check_timer_ranges(instance.timers, instance.option_where, instance.where);
       check_response_below_interval(instance, nullptr);
+      if (instance.source_idle_timeout < kMinSourceIdleTimeout || instance.source_idle_timeout > kMaxSourceIdleTimeout) {
+        // Below 5 s a source with a short pause (a bursty sender, a lost
+        // packet or two) would lose its entry and come back by upcall.
+        error(where_of(instance.option_where, "source-idle-timeout", instance.where),
+              "source-idle-timeout " + format_duration(instance.source_idle_timeout) + " is out of range " +
+                  format_duration(kMinSourceIdleTimeout) + ".." + format_duration(kMaxSourceIdleTimeout));
+      }
       for (const InterfaceConfig& i : instance.upstreams) check_interface_options(i);
       for (const InterfaceConfig& i : instance.downstreams) {
         check_interface_options(i);

@@ -117,6 +117,10 @@ struct Prefix {
 
 enum class Role { Upstream, Downstream };
 
+inline constexpr Duration kDefaultSourceIdleTimeout{210'000};  // RFC 7761 §4.11 Keepalive_Period
+inline constexpr Duration kMinSourceIdleTimeout{5'000};
+inline constexpr Duration kMaxSourceIdleTimeout{86'400'000};  // a day
+
 struct InterfaceConfig {
   std::string name;
   Role role = Role::Downstream;
@@ -163,6 +167,10 @@ struct InstanceConfig {
   std::vector<InterfaceConfig> downstreams;
   TimerOptions timers;
   bool quick_leave = false;
+  // `pinstance NAME source-idle-timeout DURATION;`: an (S,G) whose source sent
+  // nothing for this long loses its kernel entry. Default: RFC 7761 §4.11's
+  // Keepalive_Period (210 s), the time a PIM router keeps an (S,G) without data.
+  Duration source_idle_timeout{kDefaultSourceIdleTimeout};
   RuleMatching rule_matching;  // upstream out: All (default) or First
   RuleMatching upstream_in_rule_matching{RuleMatching::Kind::First, Duration{0}};  // First or Mutex
   std::vector<StaticRoute> static_routes;

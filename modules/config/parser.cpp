@@ -38,7 +38,7 @@ struct OptionSpec {
 
 // Every option of an option statement; which level/role may use which is
 // decided when the statement is applied (builder.cpp).
-constexpr std::array<OptionSpec, 14> kOptions{{
+constexpr std::array<OptionSpec, 15> kOptions{{
     {"query-interval", ValueType::Duration},
     {"query-response-interval", ValueType::Duration},
     {"robustness", ValueType::Count},
@@ -53,6 +53,7 @@ constexpr std::array<OptionSpec, 14> kOptions{{
     {"max-groups", ValueType::Count},
     {"max-sources", ValueType::Count},
     {"query-source", ValueType::Address},
+    {"source-idle-timeout", ValueType::Duration},
 }};
 
 const OptionSpec* find_option(std::string_view name) {

@@ -120,6 +120,7 @@ std::string summarize(const Configuration& config) {
     out << "    timers:\n";
     timers_text(out, effective(config.protocol, instance.timers), "      ");
     out << "    quick-leave " << (instance.quick_leave ? "on" : "off") << "\n";
+    out << "    source-idle-timeout " << format_duration(instance.source_idle_timeout) << "\n";
     out << "    rule matching: upstream out " << matching_text(instance.rule_matching) << ", upstream in "
         << matching_text(instance.upstream_in_rule_matching) << "\n";
     for (const StaticRoute& r : instance.static_routes) {

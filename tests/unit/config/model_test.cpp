@@ -196,6 +196,7 @@ pinstance iptv upstream * in rulematching mutex 500;
            "query-interval 30s", "quick-leave on", "max-groups 10", "out whitelist table groups (2 rules)",
            "static (232.1.1.1 | 10.1.0.5) ==> lan0", "rule matching: upstream out all, upstream in mutex 500ms",
            "table groups: 2 rules: (239.0.0.0/8 | *) (232.0.0.0/8 | *)", "startup-query-interval 15s",
+           "source-idle-timeout 210s",
        }) {
     EXPECT_NE(s.find(expected), std::string::npos) << "missing: " << expected << "\n" << s;
   }

@@ -225,6 +225,23 @@ TEST(Options, QueryResponseIntervalMaximumDependsOnProtocol) {
   EXPECT_FALSE(errors_of("protocol IGMPv3;\n" + std::string(kBase) + set + "3174.5s;").empty());
 }
 
+// `pinstance NAME source-idle-timeout DURATION;` (doc/configuration.md):
+// default RFC 7761 §4.11 Keepalive_Period, 5 s..1 day, instance only.
+TEST(Options, SourceIdleTimeout) {
+  EXPECT_EQ(parsed(kBase).instances[0].source_idle_timeout, Duration{210'000});
+  EXPECT_EQ(with("pinstance iptv source-idle-timeout 30s;").instances[0].source_idle_timeout, Duration{30'000});
+  EXPECT_TRUE(errors_of(std::string(kBase) + "pinstance iptv source-idle-timeout 5s;").empty());
+  EXPECT_TRUE(errors_of(std::string(kBase) + "pinstance iptv source-idle-timeout 24h;").empty());
+  auto low = errors_of(std::string(kBase) + "pinstance iptv source-idle-timeout 4.999s;");
+  ASSERT_EQ(low.size(), 1u);
+  EXPECT_NE(joined(low).find("source-idle-timeout 4.999s is out of range 5s..86400s"), std::string::npos) << joined(low);
+  EXPECT_NE(joined(low).find(":2:"), std::string::npos) << joined(low);
+  EXPECT_EQ(errors_of(std::string(kBase) + "pinstance iptv source-idle-timeout 25h;").size(), 1u);
+  auto misplaced = errors_of(std::string(kBase) + "pinstance iptv downstream eth1 source-idle-timeout 30s;");
+  ASSERT_EQ(misplaced.size(), 1u);
+  EXPECT_NE(joined(misplaced).find("instance option"), std::string::npos) << joined(misplaced);
+}
+
 TEST(Options, OptionKeywordsAreCaseInsensitive) {
   auto c = with("pinstance iptv Query-Interval 60S;\n");
   EXPECT_EQ(c.instances[0].timers.query_interval, Duration{60'000});
