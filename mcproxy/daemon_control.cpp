@@ -10,6 +10,8 @@
 #include <log4cplus/loggingmacros.h>
 
 #include <future>
+#include <map>
+#include <utility>
 
 namespace mcproxy {
 
@@ -147,6 +149,9 @@ json mfc_of(ProxyInstance& instance) {
   return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
     i.request_counters([&i, done](const CounterReply& counters) {
       json list = json::array();
+      // By (S,G): a table of 100 000 entries is one lookup per route, not a scan.
+      std::map<std::pair<Address, Address>, const SgCounters*> by_sg;
+      for (const auto& c : counters.entries) by_sg[{c.source, c.group}] = &c.counters;
       for (const auto& r : i.core().routes()) {
         json e{{"instance", i.name()},
                {"source", r.source.to_string()},
@@ -156,12 +161,10 @@ json mfc_of(ProxyInstance& instance) {
         json outs = json::array();
         for (const auto& o : r.outputs) outs.push_back(o);
         e["downstreams"] = outs;
-        for (const auto& c : counters.entries) {
-          if (c.source == r.source && c.group == r.group) {
-            e["packets"] = c.counters.packets;
-            e["bytes"] = c.counters.bytes;
-            e["wrong_interface"] = c.counters.wrong_if;
-          }
+        if (auto c = by_sg.find({r.source, r.group}); c != by_sg.end()) {
+          e["packets"] = c->second->packets;
+          e["bytes"] = c->second->bytes;
+          e["wrong_interface"] = c->second->wrong_if;
         }
         list.push_back(e);
       }

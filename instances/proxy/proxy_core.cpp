@@ -54,12 +54,6 @@ HostOptions ProxyCore::host_options(const config::InterfaceConfig& ifc) const {
   return o;
 }
 
-Duration ProxyCore::unresolved_lifetime() const {
-  // How long an (S,G) seen without receivers is remembered, so that a join
-  // within that time installs forwarding at once: one Group Membership Interval.
-  return config::effective(protocol_, cfg_.timers).group_membership_interval();
-}
-
 ProxyCore::Downstream* ProxyCore::find_downstream(const std::string& ifname) {
   auto it = downstreams_.find(ifname);
   return it == downstreams_.end() ? nullptr : it->second.get();
@@ -128,6 +122,7 @@ void ProxyCore::interface_down(const std::string& ifname, TimePoint now, CoreEff
     d->router->stop(now, e);
     e.packets.clear();  // nothing goes out of a link that is down
     absorb(e, now, out);
+    remove_routes_from(ifname, now, out);  // its senders' entries
     refresh_all(now, out);
     return;
   }
@@ -153,12 +148,11 @@ void ProxyCore::shutdown(TimePoint now, CoreEffects& out) {
     u->host = std::make_unique<UpstreamHost>(u->cfg.name, host_options(u->cfg), random_);
   }
   for (const auto& [group, sources] : sg_)
-    for (const auto& [source, sg] : sources)
-      if (!sg.outputs.empty()) out.routes.push_back(RouteChange{source, group, sg.input, {}, {}});
-  for (auto& [group, sources] : sg_)
-    for (auto& [source, sg] : sources) unindex(group, source, sg);
+    for (const auto& [source, sg] : sources) out.routes.push_back(RouteChange{source, group, sg.input, {}, {}, true});
   sg_.clear();
   locks_.clear();
+  next_read_.reset();
+  read_started_.reset();
   for (auto& [name, d] : downstreams_) {
     d->up = false;
     d->started = false;
@@ -208,26 +202,16 @@ void ProxyCore::on_timer(TimePoint now, CoreEffects& out) {
     u->host->on_timer(now, e);
     absorb(e, now, out);
   }
-  // Forget (S,G)s seen without receivers for the unresolved lifetime.
-  while (!expiry_index_.empty() && std::get<0>(*expiry_index_.begin()) <= now) {
-    const auto [at, group, source] = *expiry_index_.begin();
-    expiry_index_.erase(expiry_index_.begin());
-    auto git = sg_.find(group);
-    if (git == sg_.end()) continue;
-    git->second.erase(source);
-    if (git->second.empty()) sg_.erase(git);
+  // Source liveness: a counter read is due, or one never completed.
+  if (read_started_ && now >= *read_started_ + 2 * counter_interval()) {
+    counters_["counter-read-abandoned"]++;
+    source_counters_done(false, now, out);
   }
-  // Released mutex locks: every admitting upstream subscribes the group again.
-  std::vector<Address> released;
-  for (auto it = locks_.begin(); it != locks_.end();) {
-    if (it->second.release_at && *it->second.release_at <= now) {
-      released.push_back(it->first);
-      it = locks_.erase(it);
-    } else {
-      ++it;
-    }
+  if (!read_started_ && next_read_ && *next_read_ <= now) {
+    read_started_ = now;
+    next_read_.reset();
+    out.read_counters = true;
   }
-  for (const auto& g : released) refresh_group(g, now, out);
 }
 
 std::optional<TimePoint> ProxyCore::next_deadline() const {
@@ -237,8 +221,7 @@ std::optional<TimePoint> ProxyCore::next_deadline() const {
   };
   for (const auto& [name, ds] : downstreams_) take(ds->router->next_deadline());
   for (const auto& u : upstreams_) take(u->host->next_deadline());
-  if (!expiry_index_.empty()) take(std::get<0>(*expiry_index_.begin()));
-  for (const auto& [key, lock] : locks_) take(lock.release_at);
+  take(read_started_ ? std::optional<TimePoint>(*read_started_ + 2 * counter_interval()) : next_read_);
   return d;
 }
 

@@ -28,16 +28,30 @@ struct RouteChange {
   Address source;
   Address group;
   std::string input_interface;
-  std::set<std::string> outputs;  // empty => remove the MFC entry
+  // Empty (and not `remove`): an entry that forwards nowhere, which keeps the
+  // kernel from queueing the source's packets and sending upcalls for them,
+  // and whose packet counter tells whether the source is still sending.
+  std::set<std::string> outputs;
   // Per output: the minimum TTL a packet needs to be forwarded there (the
   // MFC's per-VIF ttl threshold), from the interface's `threshold`, default 1.
   std::map<std::string, unsigned> ttl_thresholds;
+  bool remove = false;  // delete the MFC entry
   bool operator==(const RouteChange&) const = default;
 };
 
 struct CoreEffects {
   std::vector<OutgoingPacket> packets;
   std::vector<RouteChange> routes;
+  // Read the packet counters of the instance's MFC entries and hand them to
+  // source_counters(), then call source_counters_done() (source liveness).
+  bool read_counters = false;
+};
+
+// One MFC entry's packet counter as the kernel reports it (SIOCGETSGCNT).
+struct SourcePackets {
+  Address source;
+  Address group;
+  std::uint64_t packets = 0;
 };
 
 // An (S,G) the instance knows: installed (non-empty outputs) or only seen.
@@ -73,11 +87,23 @@ class ProxyCore {
 
   // A received IGMP/MLD packet on one of the instance's interfaces.
   void handle_packet(const std::string& ifname, const codec::Packet& packet, TimePoint now, CoreEffects& out);
-  // Kernel NOCACHE upcall: data from `source` to `group` arrived on `input_ifname`.
+  // Kernel NOCACHE upcall: data from `source` to `group` arrived on
+  // `input_ifname`, an upstream or (RFC 4605 §4.2) a downstream.
   void handle_data(const std::string& input_ifname, const Address& source, const Address& group, TimePoint now,
                    CoreEffects& out);
 
   void on_timer(TimePoint now, CoreEffects& out);
+
+  // Source liveness (source_liveness.cpp). After CoreEffects::read_counters,
+  // the counters of the instance's MFC entries, in any number of batches; then
+  // done: with `complete` every entry was read and sources idle for
+  // `source-idle-timeout` lose their entries (and, under `rulematching mutex
+  // MS`, a group whose upstream delivered nothing for MS is released); without
+  // it (a failed read) nothing is removed.
+  void source_counters(const std::vector<SourcePackets>& batch, TimePoint now);
+  void source_counters_done(bool complete, TimePoint now, CoreEffects& out);
+  // Time between two counter reads while the instance has (S,G) entries.
+  Duration counter_interval() const;
 
   // The instance is going away (daemon stop, instance removed): every
   // upstream reports that it left its groups (RFC 3376 §5.1 state-change
@@ -116,16 +142,17 @@ class ProxyCore {
  private:
   struct Downstream;
   struct Upstream;
+  // An (S,G) with a kernel entry (possibly forwarding nowhere).
   struct SgState {
     std::string input;
-    std::set<std::string> outputs;  // what is installed; empty = not installed
+    std::set<std::string> outputs;
     std::map<std::string, unsigned> ttl_thresholds;  // installed with the outputs
-    TimePoint expires;              // only while not installed
-    std::optional<TimePoint> indexed;  // the key under which expiry_index_ holds it
+    TimePoint last_active;                 // last upcall or counter change
+    std::optional<std::uint64_t> packets;  // last counter read, since the entry was (re)installed
   };
   struct MutexLock {
     std::string upstream;
-    std::optional<TimePoint> release_at;
+    TimePoint last_data;  // last time data of the group came in on `upstream`
   };
 
   DownstreamOptions downstream_options(const config::InterfaceConfig& ifc) const;
@@ -141,18 +168,18 @@ class ProxyCore {
   void refresh_group(const Address& group, TimePoint now, CoreEffects& out);
   void refresh_upstream_requests(const Address& group, TimePoint now, CoreEffects& out);
   std::vector<Membership> static_contributions(const Address& group) const;
-  bool accepts_from(const Upstream& u, const Address& group, const Address& source, TimePoint now) const;
-  std::set<std::string> compute_outputs(const std::string& input, const Address& group, const Address& source,
-                                        TimePoint now) const;
+  bool accepts_from(const Upstream& u, const Address& group, const Address& source) const;
+  std::set<std::string> compute_outputs(const std::string& input, const Address& group, const Address& source) const;
+  void upstream_outputs(const std::string& input, const Address& group, const Address& source,
+                        std::set<std::string>& outputs) const;
+  unsigned threshold_of(const std::string& ifname) const;
   void install(const Address& group, const Address& source, SgState& sg, std::set<std::string> outputs,
-               bool force, TimePoint now, CoreEffects& out);
+               bool force, CoreEffects& out);
   void remove_routes_from(const std::string& input, TimePoint now, CoreEffects& out);
-  // Keeps expiry_index_ in step with an entry's expiry and installed state.
-  void reindex(const Address& group, const Address& source, SgState& sg);
-  void unindex(const Address& group, const Address& source, SgState& sg);
   bool mutex_mode() const;
-  void update_mutex_release(const Address& group, TimePoint now);
-  Duration unresolved_lifetime() const;
+  void schedule_counter_read(TimePoint now);
+  void forget_idle_sources(TimePoint now, CoreEffects& out);
+  void release_idle_locks(TimePoint now, CoreEffects& out);
 
   config::Protocol protocol_;
   config::InstanceConfig cfg_;
@@ -163,8 +190,10 @@ class ProxyCore {
   // `upstream * in rulematching mutex MS`: the upstream a group's data came
   // from first, per group.
   std::map<Address, MutexLock> locks_;
-  // Expiry of (S,G) entries that are not installed: (expires, group, source).
-  std::set<std::tuple<TimePoint, Address, Address>> expiry_index_;
+  // Source liveness: when the next counter read is due; while a read runs,
+  // when it started (a read that never completes is abandoned).
+  std::optional<TimePoint> next_read_;
+  std::optional<TimePoint> read_started_;
   std::map<std::string, std::uint64_t> counters_;
 };
 

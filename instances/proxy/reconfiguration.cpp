@@ -59,9 +59,16 @@ void ProxyCore::reconfigure(const config::InstanceConfig& cfg, TimePoint now, Co
       downstreams_.emplace(ifc.name, std::move(d));
     }
   }
-  // Downstreams attached by a handover stay until taken away again.
-  for (auto& [name, d] : old_downstreams)
-    if (d->adopted && find_upstream(name) == nullptr) downstreams_.emplace(name, std::move(d));
+  // Downstreams attached by a handover stay until taken away again; the
+  // entries of senders on removed ones go.
+  for (auto& [name, d] : old_downstreams) {
+    if (d->adopted && find_upstream(name) == nullptr) {
+      downstreams_.emplace(name, std::move(d));
+    } else {
+      remove_routes_from(name, now, out);
+    }
+  }
+  if (!mutex_mode()) locks_.clear();
   absorb(pending, now, out);
   refresh_all(now, out);
 }
@@ -72,6 +79,7 @@ std::unique_ptr<DownstreamRouter> ProxyCore::take_downstream(const std::string& 
   if (it == downstreams_.end()) return nullptr;
   auto router = std::move(it->second->router);
   downstreams_.erase(it);
+  remove_routes_from(ifname, now, out);  // its senders' entries
   refresh_all(now, out);  // its groups may no longer be wanted here
   return router;
 }

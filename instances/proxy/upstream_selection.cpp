@@ -34,12 +34,8 @@ void ProxyCore::refresh_group(const Address& group, TimePoint now, CoreEffects& 
   // of the group the instance knows, not when the next packet arrives.
   auto it = sg_.find(group);
   if (it != sg_.end()) {
-    for (auto& [source, sg] : it->second) {
-      install(group, source, sg, compute_outputs(sg.input, group, source, now), false, now, out);
-      reindex(group, source, sg);
-    }
+    for (auto& [source, sg] : it->second) install(group, source, sg, compute_outputs(sg.input, group, source), false, out);
   }
-  if (mutex_mode()) update_mutex_release(group, now);
 }
 
 // A static forwarding entry is also interest: the proxy must receive the
@@ -103,24 +99,6 @@ void ProxyCore::refresh_upstream_requests(const Address& group, TimePoint now, C
 
 bool ProxyCore::mutex_mode() const {
   return cfg_.upstream_in_rule_matching.kind == config::RuleMatching::Kind::Mutex;
-}
-
-// mcproxy: "After MS without data on the chosen interface, the group is
-// subscribed at all upstreams again". Without packet counters, "data" is read
-// as "forwarding": MS after the group's last installed route from the owner
-// went away, the lock is released (on_timer).
-void ProxyCore::update_mutex_release(const Address& group, TimePoint now) {
-  auto lock = locks_.find(group);
-  if (lock == locks_.end()) return;
-  bool forwarding = false;
-  if (auto it = sg_.find(group); it != sg_.end())
-    for (const auto& [source, sg] : it->second)
-      if (sg.input == lock->second.upstream && !sg.outputs.empty()) forwarding = true;
-  if (forwarding) {
-    lock->second.release_at.reset();
-  } else if (!lock->second.release_at) {
-    lock->second.release_at = now + cfg_.upstream_in_rule_matching.mutex_timeout;
-  }
 }
 
 }  // namespace mcproxy::instances

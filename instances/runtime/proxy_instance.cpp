@@ -139,7 +139,9 @@ void ProxyInstance::handle(InstanceEvent&& event) {
           if (auto it = counter_requests_.find(e.request_id); e.request_id != 0 && it != counter_requests_.end()) {
             auto done = std::move(it->second);
             counter_requests_.erase(it);
-            done(CounterReply{e.request_id, table_, {}, {}});
+            CounterReply failed{e.request_id, table_, {}, {}};
+            failed.failed = true;
+            done(failed);
           }
         }
       },
@@ -222,7 +224,7 @@ void ProxyInstance::apply(CoreEffects& effects) {
     modules_.sender.post(sender::SendPacket{link->registered_ifindex, std::move(p.packet)});
   }
   for (const auto& r : effects.routes) {
-    if (r.outputs.empty()) {
+    if (r.remove) {
       modules_.routing.post(routing::DelMfc{table_, r.source, r.group});
       continue;
     }
@@ -237,6 +239,7 @@ void ProxyInstance::apply(CoreEffects& effects) {
     }
     modules_.routing.post(std::move(set));
   }
+  if (effects.read_counters) read_source_counters(std::nullopt);
 }
 
 void ProxyInstance::request_counters(std::function<void(const CounterReply&)> done) {

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace mcproxy {
 class ClockSource;
@@ -113,6 +114,11 @@ class ProxyInstance {
   bool take_dynamic(const std::string& name);
   void release_gone_dynamics();
   void apply(CoreEffects& effects);
+  // Source liveness (source_counters.cpp): the core asked for the packet
+  // counters of the table's entries; they are read in batches of
+  // kCounterBatch, each batch asked for when the previous one arrived.
+  void read_source_counters(std::optional<std::pair<Address, Address>> after);
+  void on_source_counters(const CounterReply& reply);
   void reschedule_timer();
   void leave_everything();
   const config::InterfaceConfig* interface_config(const std::string& ifname) const;
@@ -131,6 +137,7 @@ class ProxyInstance {
   std::map<VifIndex, std::string> vifs_;     // VIF number -> name
   std::uint64_t next_request_ = 1;
   std::map<std::uint64_t, std::function<void(const CounterReply&)>> counter_requests_;
+  std::uint64_t liveness_request_ = 0;  // the source-counter batch awaited; older replies are stale
   TimerHandle timer_ = 0;
   std::optional<TimePoint> timer_deadline_;
   std::uint64_t subscriber_id_;

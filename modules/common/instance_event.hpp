@@ -91,6 +91,8 @@ struct CounterReply {
   };
   std::vector<Entry> entries;
   std::vector<Vif> vifs;
+  bool more = false;    // a batched read (GetCounters::max_entries): entries follow
+  bool failed = false;  // the read failed (set by the instance from a RoutingFailure)
 };
 
 // From Routing: a request failed in the kernel (table creation, VIF beyond

@@ -6,8 +6,11 @@
 #include "modules/common/instance_event.hpp"
 #include "modules/common/mroute_types.hpp"
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -70,11 +73,17 @@ struct DelMfc {
   Address group;
 };
 
-// Reads SIOCGETSGCNT for every entry and SIOCGETVIFCNT for every VIF of the
-// table. Reply: CounterReply with the same request_id.
+// Reads SIOCGETSGCNT for the table's entries and SIOCGETVIFCNT for its VIFs.
+// Reply: CounterReply with the same request_id. With `max_entries`, at most
+// that many entries in (source, group) order after `after`, and `more` in the
+// reply says whether entries follow: a large table is read in batches, so
+// one read neither holds the Routing thread nor builds one huge reply.
 struct GetCounters {
   TableId table;
   std::uint64_t request_id = 0;
+  std::optional<std::pair<Address, Address>> after = std::nullopt;  // (source, group) of the previous batch's last entry
+  std::size_t max_entries = 0;                        // 0: every entry
+  bool vifs = true;                                   // also the VIF counters
 };
 
 using RoutingMessage = std::variant<CreateTable, DestroyTable, AddVif, DelVif, SetMfc, DelMfc, GetCounters>;

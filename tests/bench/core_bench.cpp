@@ -10,6 +10,7 @@
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -109,6 +110,40 @@ void BM_ProxyCoreJoinNewGroupWithSource(benchmark::State& state) {
   state.counters["routes_per_join"] = static_cast<double>(routes) / static_cast<double>(k);
 }
 BENCHMARK(BM_ProxyCoreJoinNewGroupWithSource)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(kJoins);
+
+// Source liveness: one complete counter read as the instance hands it to the
+// core (batches of 1024 entries, then done), N (S,G) entries installed, every
+// source still sending (nothing to remove). Items = entries read.
+void BM_ProxyCoreCounterRead(benchmark::State& state) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  auto core = make_core(1, false);
+  std::vector<instances::SourcePackets> all;
+  for (std::uint32_t g = 0; g < n; ++g) {
+    CoreEffects out;
+    core->handle_data("u0", kSource, v4_group(g), kStart, out);
+    all.push_back({kSource, v4_group(g), 0});
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.group < b.group; });
+  TimePoint now = kStart;
+  std::uint64_t packets = 0;
+  std::size_t removed = 0;
+  for (auto _ : state) {
+    ++packets;
+    now += std::chrono::seconds(1);
+    for (auto& e : all) e.packets = packets;
+    for (std::size_t at = 0; at < all.size(); at += 1024) {
+      std::vector<instances::SourcePackets> batch(all.begin() + static_cast<std::ptrdiff_t>(at),
+                                                  all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), at + 1024)));
+      core->source_counters(batch, now);
+    }
+    CoreEffects out;
+    core->source_counters_done(true, now, out);
+    removed += out.routes.size();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * n);
+  state.counters["removed"] = static_cast<double>(removed);
+}
+BENCHMARK(BM_ProxyCoreCounterRead)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 // A timer tick with nothing due, as the instance thread runs it: on_timer()
 // then next_deadline() (ProxyInstance::reschedule_timer after every batch).

@@ -218,6 +218,40 @@ TEST_F(RoutingTest, CountersAreRepliedToRequester) {
   EXPECT_EQ(reply.vifs.size(), 2u);
 }
 
+// A batched read: at most max_entries entries after `after`, in (S,G) order,
+// `more` while entries follow; the batches together read every entry once.
+TEST_F(RoutingTest, CountersAreReadInBatches) {
+  create(kTable4);
+  add_vif(kTable4, 4, "up0");
+  add_vif(kTable4, 5, "dn0");
+  for (std::uint8_t i = 1; i <= 5; ++i) {
+    const Address group = AddressV4({239, 1, 1, i});
+    routing.handle(SetMfc{kTable4, kSource, group, 4, {{5, 1}}, 1});
+    kernel.set_counters(kSource, group, SgCounters{i, 0, 0});
+  }
+  events();
+  std::vector<std::uint64_t> seen;
+  std::optional<std::pair<Address, Address>> after;
+  int batches = 0;
+  for (bool more = true; more && batches < 10; ++batches) {
+    GetCounters get{kTable4, 60};
+    get.after = after;
+    get.max_entries = 2;
+    get.vifs = false;
+    routing.handle(std::move(get));
+    auto ev = events();
+    ASSERT_EQ(ev.size(), 1u);
+    const auto& reply = std::get<CounterReply>(ev[0]);
+    EXPECT_LE(reply.entries.size(), 2u);
+    EXPECT_TRUE(reply.vifs.empty());
+    for (const auto& e : reply.entries) seen.push_back(e.counters.packets);
+    if (!reply.entries.empty()) after = std::make_pair(reply.entries.back().source, reply.entries.back().group);
+    more = reply.more;
+  }
+  EXPECT_EQ(batches, 3);
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+}
+
 TEST_F(RoutingTest, DestroyTableRemovesEverythingThenMrtDone) {
   create(kTable4);
   add_vif(kTable4, 4, "up0");

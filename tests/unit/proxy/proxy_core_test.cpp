@@ -16,8 +16,9 @@ void PrintTo(const GroupRecord& r, std::ostream* os) {
 
 namespace mcproxy::instances {
 void PrintTo(const RouteChange& r, std::ostream* os) {
-  *os << "(" << r.source.to_string() << "," << r.group.to_string() << ") " << r.input_interface << " ->";
-  for (const auto& o : r.outputs) *os << " " << o;
+  *os << "(" << r.source.to_string() << "," << r.group.to_string() << ") " << r.input_interface
+      << (r.remove ? " removed" : " ->");
+  for (const auto& o : r.outputs) *os << " " << o << "/" << (r.ttl_thresholds.count(o) ? r.ttl_thresholds.at(o) : 0);
 }
 
 namespace {
@@ -124,6 +125,26 @@ class CoreTest : public ::testing::Test {
     for (const auto& o : r.outputs) r.ttl_thresholds[o] = 1;
     return r;
   }
+  static RouteChange removed(Address s, Address g, std::string in) { return RouteChange{s, g, std::move(in), {}, {}, true}; }
+  // Runs the timers up to the next counter read the core asks for (at most
+  // `limit` ahead), hands it `batch` as the kernel's counters and completes the read.
+  CoreEffects counter_read(std::vector<SourcePackets> batch, bool complete = true, Duration limit = Duration(60'000)) {
+    CoreEffects e;
+    const TimePoint until = now + limit;
+    while (!e.read_counters) {
+      auto dl = core->next_deadline();
+      if (!dl || *dl > until) break;
+      now = std::max(now, *dl);
+      core->on_timer(now, e);
+    }
+    EXPECT_TRUE(e.read_counters) << "no counter read within the limit";
+    core->source_counters(batch, now);
+    core->source_counters_done(complete, now, e);
+    return e;
+  }
+  static bool has_route(const CoreEffects& e, const RouteChange& r) {
+    return std::find(e.routes.begin(), e.routes.end(), r) != e.routes.end();
+  }
 
   config::InstanceConfig cfg;
   std::unique_ptr<ProxyCore> core;
@@ -181,33 +202,25 @@ TEST_F(CoreTest, ShutdownLeavesUpstreamGroupsAndRemovesRoutes) {
   auto recs = upstream_records(e);
   EXPECT_EQ(recs.size(), 2u);
   for (const auto& r : recs) EXPECT_EQ(r.type, RecordType::ChangeToIncludeMode);
-  EXPECT_EQ(e.routes, (std::vector{route(S, G, "u0", {})}));
+  EXPECT_EQ(e.routes, (std::vector{removed(S, G, "u0")}));
   EXPECT_TRUE(core->routes().empty());
+  EXPECT_TRUE(core->known_sources().empty());
   // Retransmissions are not sent after shutdown.
   EXPECT_TRUE(upstream_records(advance(seconds(5))).empty());
 }
 
-// Data before any join installs nothing but is remembered: the join installs
-// forwarding at once, without waiting for the next packet.
+// Data before any join installs an entry that forwards nowhere (the kernel
+// stops queueing and upcalling the source's packets) and is remembered: the
+// join installs forwarding at once, without waiting for the next packet.
 TEST_F(CoreTest, DataBeforeJoinThenJoinInstallsRouteAtOnce) {
   make();
   up_all();
   auto d = data("u0");
-  EXPECT_TRUE(d.routes.empty());
+  EXPECT_EQ(d.routes, (std::vector{route(S, G, "u0", {})}));
   EXPECT_EQ(core->known_sources().size(), 1u);
+  EXPECT_TRUE(core->routes().empty());
   auto j = join("d1", H3);
   EXPECT_EQ(j.routes, (std::vector{route(S, G, "u0", {"d1"})}));
-}
-
-// Forgotten after the unresolved lifetime (one Group Membership Interval).
-TEST_F(CoreTest, UnresolvedSourceIsForgottenAfterGroupMembershipInterval) {
-  make();
-  up_all();
-  data("u0");
-  advance(seconds(100));
-  EXPECT_EQ(core->known_sources().size(), 1u);
-  advance(seconds(200));  // past any Group Membership Interval formula (260 s / 270 s)
-  EXPECT_TRUE(core->known_sources().empty());
 }
 
 // RFC 4605 §4.1: memberships of two downstreams merge into one upstream state.
@@ -236,7 +249,7 @@ TEST_F(CoreTest, BlacklistKeepsGroupFromUpstream) {
   up_all();
   auto e = join("d0", H1);
   EXPECT_TRUE(upstream_records(e).empty());
-  EXPECT_TRUE(data("u0").routes.empty());
+  EXPECT_EQ(data("u0").routes, (std::vector{route(S, G, "u0", {})}));
   auto other = join("d0", H1, G2);
   EXPECT_EQ(upstream_records(other), (std::vector{rec(RecordType::ChangeToExcludeMode, G2)}));
 }
@@ -271,10 +284,11 @@ TEST_F(CoreTest, TwoUpstreamsFirstMatchUsesHighestPriority) {
   EXPECT_FALSE(upstream_records(e, "u0").empty());
   EXPECT_TRUE(upstream_records(e, "u1").empty());
   // Data of the group arriving on the lower-priority upstream is not taken.
-  EXPECT_TRUE(data("u1").routes.empty());
+  EXPECT_EQ(data("u1").routes, (std::vector{route(S, G, "u1", {})}));
   CoreEffects down;
   core->interface_down("u0", now, down);
   EXPECT_FALSE(upstream_records(down, "u1").empty());
+  EXPECT_TRUE(has_route(down, route(S, G, "u1", {"d0"})));
   EXPECT_EQ(data("u1").routes, (std::vector{route(S, G, "u1", {"d0"})}));
 }
 
@@ -318,7 +332,8 @@ TEST_F(CoreTest, TwoUpstreamsAllRequestsEverywhere) {
 
 // `upstream * in rulematching mutex MS` (doc/configuration.md): subscribe at
 // every upstream; the first upstream whose data of the group arrives keeps
-// it and the others unsubscribe; MS after its forwarding ended, all subscribe again.
+// it and the others unsubscribe; after MS without data on it (its entries'
+// packet counters stand still), all subscribe again.
 TEST_F(CoreTest, MutexRuleMatchingGivesGroupToFirstUpstreamWithData) {
   cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
   cfg.upstream_in_rule_matching = {config::RuleMatching::Kind::Mutex, Duration(5'000)};
@@ -331,22 +346,42 @@ TEST_F(CoreTest, MutexRuleMatchingGivesGroupToFirstUpstreamWithData) {
   auto d = data("u0");
   EXPECT_EQ(d.routes, (std::vector{route(S, G, "u0", {"d0"})}));
   EXPECT_EQ(upstream_records(d, "u1"), (std::vector{rec(RecordType::ChangeToIncludeMode, G)}));
-  EXPECT_TRUE(data("u1", S2).routes.empty());
+  EXPECT_EQ(data("u1", S2).routes, (std::vector{route(S2, G, "u1", {})}));
   EXPECT_EQ(core->counters().at("data-mutex-rejected"), 1u);
-  // Forwarding ends; 5 s later the lock is released.
+  // Forwarding ends, but u0's source still sends: the group stays u0's.
   EXPECT_EQ(leave("d0", H1).routes, (std::vector{route(S, G, "u0", {})}));
-  advance(seconds(1));
+  counter_read({{S, G, 10}, {S2, G, 3}});
+  counter_read({{S, G, 20}, {S2, G, 3}});
   EXPECT_TRUE(upstream_records(join("d0", H1), "u1").empty());  // still u0's group
   leave("d0", H1);
-  advance(seconds(6));
+  // u0's counter stands still for MS (u1's moving counter does not count).
+  counter_read({{S, G, 20}, {S2, G, 4}});
+  EXPECT_EQ(core->counters().at("mutex-released"), 1u);
   auto again = join("d0", H1);
   EXPECT_FALSE(upstream_records(again, "u1").empty());  // subscribed everywhere again
-  // Now u1's data comes first: u1 takes the group, u0 unsubscribes and loses its route.
+  // u1's source sends: its entry forwards now that u1 requests the group.
+  EXPECT_TRUE(has_route(again, route(S2, G, "u1", {"d0"})));
+  // New data on u1 first: u1 takes the group, u0 unsubscribes and its entry stops forwarding.
   auto d1 = data("u1", S2);
   EXPECT_EQ(upstream_records(d1, "u0"), (std::vector{rec(RecordType::ChangeToIncludeMode, G)}));
-  auto has = [&](const RouteChange& r) { return std::find(d1.routes.begin(), d1.routes.end(), r) != d1.routes.end(); };
-  EXPECT_TRUE(has(route(S2, G, "u1", {"d0"})));
-  EXPECT_TRUE(has(route(S, G, "u0", {})));
+  EXPECT_TRUE(has_route(d1, route(S2, G, "u1", {"d0"})));
+  EXPECT_TRUE(has_route(d1, route(S, G, "u0", {})));
+}
+
+// A mutex claim goes with the last entry of the group on the chosen upstream.
+TEST_F(CoreTest, MutexClaimEndsWithTheIdleSourcesEntry) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  cfg.upstream_in_rule_matching = {config::RuleMatching::Kind::Mutex, Duration(600'000)};
+  cfg.source_idle_timeout = Duration(20'000);
+  make();
+  up_all();
+  join("d0", H1);
+  data("u0");
+  EXPECT_TRUE(upstream_records(join("d0", H2), "u1").empty());
+  CoreEffects gone;
+  for (int i = 0; i < 8 && !has_route(gone, removed(S, G, "u0")); ++i) gone = counter_read({{S, G, 7}});
+  EXPECT_TRUE(has_route(gone, removed(S, G, "u0")));
+  EXPECT_EQ(upstream_records(gone, "u1"), (std::vector{rec(RecordType::ChangeToExcludeMode, G)}));
 }
 
 // Static forwarding entries: joined upstream at once and forwarded without any
@@ -364,15 +399,270 @@ TEST_F(CoreTest, StaticRouteForwardsWithoutMembership) {
   EXPECT_EQ(join("d0", H1).routes, (std::vector{route(S, G, "u0", {"d0", "d1"})}));
 }
 
-// Data from a host on a downstream is not forwarded (upstream -> downstream only).
-TEST_F(CoreTest, DataFromDownstreamIsNotForwarded) {
+// Data with addresses of the other family or not multicast, or from an
+// interface the instance does not have, is counted and installs nothing.
+TEST_F(CoreTest, DataWithBadAddressesOrFromUnknownInterfacesIsCounted) {
+  make();
+  up_all();
+  EXPECT_TRUE(data("nope").routes.empty());
+  EXPECT_EQ(core->counters().at("data-unknown-interface"), 1u);
+  EXPECT_TRUE(data("u0", S, A("10.0.0.1")).routes.empty());
+  EXPECT_TRUE(data("u0", A("2001:db8::1"), G).routes.empty());
+  EXPECT_EQ(core->counters().at("data-bad-address"), 2u);
+  CoreEffects down;
+  core->interface_down("d0", now, down);
+  EXPECT_TRUE(data("d0", H1).routes.empty());
+  EXPECT_EQ(core->counters().at("data-interface-down"), 1u);
+  EXPECT_TRUE(core->known_sources().empty());
+}
+
+// --- Senders on downstream links (RFC 4605 §4.2) ---------------------------------
+
+// "A proxy device forwards packets received on any downstream interface to
+// the upstream interface, and to each downstream interface other than the
+// incoming interface based upon the downstream interfaces' subscriptions."
+TEST_F(CoreTest, DownstreamSenderReachesUpstreamAndDownstreamsWithMembers) {
+  cfg.downstreams.push_back(iface("d2", config::Role::Downstream));
+  make();
+  up_all();
+  CoreEffects e;
+  core->interface_up("d2", A("10.3.0.1"), now, e);
+  join("d1", H3);
+  auto d = data("d0", H1);
+  // Not back to d0, not to d2 (no member there).
+  EXPECT_EQ(d.routes, (std::vector{route(H1, G, "d0", {"d1", "u0"})}));
+  EXPECT_EQ(core->counters().at("data-from-downstream"), 1u);
+  // A member joining on d2 adds it at once; the last one leaving d1 drops d1.
+  EXPECT_EQ(join("d2", A("10.3.0.10")).routes, (std::vector{route(H1, G, "d0", {"d1", "d2", "u0"})}));
+}
+
+// A member on the sender's own link does not make the proxy send the data back there.
+TEST_F(CoreTest, DownstreamSenderIsNeverForwardedBackOutOfItsInterface) {
+  make();
+  up_all();
+  join("d0", H2);
+  EXPECT_EQ(data("d0", H1).routes, (std::vector{route(H1, G, "d0", {"u0"})}));
+}
+
+// mcproxy `upstream * out rulematching all` (the default): every upstream
+// whose `out` table admits the (S,G) gets the data.
+TEST_F(CoreTest, DownstreamSenderGoesToEveryUpstreamUnderOutAll) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  make();
+  up_all();
+  EXPECT_EQ(data("d0", H1).routes, (std::vector{route(H1, G, "d0", {"u0", "u1"})}));
+}
+
+// `upstream * out rulematching first`: only the first upstream in priority
+// order whose `out` table admits the (S,G); the next one when it goes down.
+TEST_F(CoreTest, DownstreamSenderGoesToFirstAdmittingUpstreamUnderOutFirst) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  cfg.rule_matching.kind = config::RuleMatching::Kind::First;
+  cfg.upstreams[0].filter_out = group_table(config::FilterKind::Blacklist, G2);
+  make();
+  up_all();
+  EXPECT_EQ(data("d0", H1).routes, (std::vector{route(H1, G, "d0", {"u0"})}));
+  EXPECT_EQ(data("d0", H1, G2).routes, (std::vector{route(H1, G2, "d0", {"u1"})}));
+  CoreEffects down;
+  core->interface_down("u0", now, down);
+  EXPECT_TRUE(has_route(down, route(H1, G, "d0", {"u1"})));
+}
+
+// An upstream's `out` table keeps a downstream sender's data from it; its
+// rules see the interface the data comes from, as a downstream's `out` rules do.
+TEST_F(CoreTest, UpstreamOutFilterKeepsDownstreamSendersDataFromIt) {
+  cfg.upstreams.push_back(iface("u1", config::Role::Upstream));
+  config::FilterBinding only_d1 = group_table(config::FilterKind::Whitelist, G);
+  only_d1.table.rules[0].interface = "d1";
+  cfg.upstreams[1].filter_out = only_d1;
+  make();
+  up_all();
+  EXPECT_EQ(data("d0", H1).routes, (std::vector{route(H1, G, "d0", {"u0"})}));
+  EXPECT_EQ(data("d1", H3).routes, (std::vector{route(H3, G, "d1", {"u0", "u1"})}));
+}
+
+// A downstream's `out` and `in` tables apply to a downstream sender's data as
+// to an upstream's; the outputs carry their own TTL thresholds (an upstream's
+// `threshold` limits what goes out there, not what arrives from elsewhere).
+TEST_F(CoreTest, DownstreamSenderObeysFiltersAndThresholds) {
+  cfg.downstreams[1].filter_out = group_table(config::FilterKind::Blacklist, G);
+  cfg.upstreams[0].threshold = 8;
   make();
   up_all();
   join("d1", H3);
-  EXPECT_TRUE(data("d0").routes.empty());
-  EXPECT_EQ(core->counters().at("data-from-downstream"), 1u);
-  EXPECT_TRUE(data("nope").routes.empty());
-  EXPECT_TRUE(data("u0", S, A("10.0.0.1")).routes.empty());
+  join("d1", H3, G2);
+  auto blocked = data("d0", H1);
+  ASSERT_EQ(blocked.routes.size(), 1u);
+  EXPECT_EQ(blocked.routes[0].outputs, (std::set<std::string>{"u0"}));
+  EXPECT_EQ(blocked.routes[0].ttl_thresholds.at("u0"), 8u);
+  auto passed = data("d0", H1, G2);
+  ASSERT_EQ(passed.routes.size(), 1u);
+  EXPECT_EQ(passed.routes[0].ttl_thresholds.at("d1"), 1u);
+  EXPECT_EQ(passed.routes[0].ttl_thresholds.at("u0"), 8u);
+}
+
+// A downstream's `in` table decides which of its senders' data is accepted
+// at all (doc/configuration.md): refused data installs an entry forwarding nowhere.
+TEST_F(CoreTest, DownstreamInFilterRefusesItsSendersData) {
+  cfg.downstreams[0].filter_in = group_table(config::FilterKind::Blacklist, G);
+  make();
+  up_all();
+  join("d1", H3);
+  join("d1", H3, G2);
+  EXPECT_EQ(data("d0", H1).routes, (std::vector{route(H1, G, "d0", {})}));
+  EXPECT_EQ(data("d0", H1, G2).routes, (std::vector{route(H1, G2, "d0", {"d1", "u0"})}));
+}
+
+// A static forwarding entry also takes a downstream sender's data.
+TEST_F(CoreTest, StaticRouteTakesDownstreamSendersData) {
+  config::StaticRoute r;
+  r.group = G;
+  r.source = A("0.0.0.0");
+  r.downstreams = {"d1"};
+  cfg.static_routes.push_back(r);
+  make();
+  up_all();
+  EXPECT_EQ(data("d0", H1).routes, (std::vector{route(H1, G, "d0", {"d1", "u0"})}));
+}
+
+// The sender's link going away (or being handed over, PMIPv6 with a mobile
+// sender, RFC 7287) removes its entries; the upstream sees no more of it.
+TEST_F(CoreTest, DownstreamSendersEntriesGoWithTheirInterface) {
+  make();
+  up_all();
+  data("d0", H1);
+  CoreEffects down;
+  core->interface_down("d0", now, down);
+  EXPECT_EQ(down.routes, (std::vector{removed(H1, G, "d0")}));
+  CoreEffects up;
+  core->interface_up("d0", A("10.1.0.1"), now, up);
+  data("d0", H1);
+  CoreEffects taken;
+  ASSERT_TRUE(core->take_downstream("d0", now, taken));
+  EXPECT_EQ(taken.routes, (std::vector{removed(H1, G, "d0")}));
+  EXPECT_TRUE(core->known_sources().empty());
+}
+
+// The same (S,G) arriving on another interface (the sender moved) moves its entry.
+TEST_F(CoreTest, SourceArrivingOnAnotherInterfaceMovesItsEntry) {
+  make();
+  up_all();
+  join("d1", H3);
+  data("d0", H1);
+  EXPECT_EQ(data("u0", H1).routes, (std::vector{route(H1, G, "u0", {"d1"})}));
+  ASSERT_EQ(core->known_sources().size(), 1u);
+  EXPECT_EQ(core->known_sources()[0].input_interface, "u0");
+}
+
+// --- Source liveness (kernel packet counters) ------------------------------------
+
+// An (S,G) whose packet counter stands still for source-idle-timeout loses its
+// kernel entry; while the counter moves it stays; data again brings it back.
+TEST_F(CoreTest, IdleSourceLosesItsEntryAfterSourceIdleTimeout) {
+  cfg.source_idle_timeout = Duration(20'000);
+  make();
+  up_all();
+  join("d0", H1);
+  data("u0");
+  EXPECT_EQ(core->counter_interval(), Duration(5'000));
+  std::uint64_t packets = 0;
+  for (int i = 0; i < 10; ++i) {
+    packets += 100;
+    EXPECT_TRUE(counter_read({{S, G, packets}}).routes.empty());
+  }
+  EXPECT_EQ(core->routes().size(), 1u);  // 50 s, well past the timeout: still sending
+  CoreEffects gone;
+  int reads = 0;
+  while (!has_route(gone, removed(S, G, "u0")) && reads++ < 10) gone = counter_read({{S, G, packets}});
+  EXPECT_EQ(gone.routes, (std::vector{removed(S, G, "u0")}));
+  EXPECT_EQ(reads, 4);  // the timeout after the last change, at the read interval
+  EXPECT_TRUE(core->known_sources().empty());
+  EXPECT_EQ(core->counters().at("source-idle-removed"), 1u);
+  // The source resumes: the kernel's upcall brings the entry back.
+  EXPECT_EQ(data("u0").routes, (std::vector{route(S, G, "u0", {"d0"})}));
+}
+
+// Without receivers an (S,G) keeps an entry that forwards nowhere while its
+// source sends, and loses it when the source stops.
+TEST_F(CoreTest, SourceWithoutReceiversKeepsSilentEntryWhileSending) {
+  cfg.source_idle_timeout = Duration(8'000);
+  make();
+  up_all();
+  EXPECT_EQ(data("u0").routes, (std::vector{route(S, G, "u0", {})}));
+  EXPECT_EQ(core->counter_interval(), Duration(2'000));
+  for (std::uint64_t p = 1; p <= 10; ++p) counter_read({{S, G, p * 50}});
+  EXPECT_EQ(core->known_sources().size(), 1u);
+  CoreEffects gone;
+  for (int i = 0; i < 6 && gone.routes.empty(); ++i) gone = counter_read({{S, G, 500}});
+  EXPECT_EQ(gone.routes, (std::vector{removed(S, G, "u0")}));
+}
+
+// A counter that went down belongs to an entry the kernel made anew: data.
+// A first read of zero is no data (the upcall's packet was not counted).
+TEST_F(CoreTest, CounterResetCountsAsDataFirstZeroDoesNot) {
+  cfg.source_idle_timeout = Duration(8'000);
+  make();
+  up_all();
+  data("u0");
+  counter_read({{S, G, 900}});
+  counter_read({{S, G, 900}});
+  counter_read({{S, G, 3}});  // reset: sent
+  counter_read({{S, G, 3}});
+  counter_read({{S, G, 3}});
+  counter_read({{S, G, 3}});
+  EXPECT_EQ(core->known_sources().size(), 1u);  // 6 s after the reset
+  counter_read({{S, G, 3}});
+  EXPECT_TRUE(core->known_sources().empty());  // 8 s
+  data("u0", S2);
+  counter_read({{S2, G, 0}});
+  counter_read({{S2, G, 0}});
+  counter_read({{S2, G, 0}});
+  EXPECT_EQ(core->known_sources().size(), 1u);  // 6 s after the upcall
+  counter_read({{S2, G, 0}});
+  EXPECT_TRUE(core->known_sources().empty());
+}
+
+// A read that failed, or that never completes, removes nothing; the next
+// read is asked for all the same.
+TEST_F(CoreTest, FailedOrLostCounterReadRemovesNothing) {
+  cfg.source_idle_timeout = Duration(8'000);
+  make();
+  up_all();
+  data("u0");
+  for (int i = 0; i < 8; ++i) EXPECT_TRUE(counter_read({}, false).routes.empty());
+  EXPECT_EQ(core->known_sources().size(), 1u);
+  EXPECT_EQ(core->counters().at("counter-read-failed"), 8u);
+  // A read asked for and never answered is given up after two intervals.
+  CoreEffects asked;
+  while (!asked.read_counters) {
+    now = *core->next_deadline();
+    core->on_timer(now, asked);
+  }
+  CoreEffects again;
+  while (!again.read_counters) {
+    now = *core->next_deadline();
+    core->on_timer(now, again);
+  }
+  EXPECT_EQ(core->counters().at("counter-read-abandoned"), 1u);
+  EXPECT_EQ(core->known_sources().size(), 1u);
+  // Entries the read does not mention are idle: the stale entry goes.
+  core->source_counters({}, now);
+  CoreEffects done;
+  core->source_counters_done(true, now, done);
+  EXPECT_EQ(done.routes, (std::vector{removed(S, G, "u0")}));
+}
+
+// The read interval: a quarter of the idle timeout, at most the mutex time,
+// between 1 s and 30 s.
+TEST_F(CoreTest, CounterIntervalFollowsIdleTimeoutAndMutexTime) {
+  make();
+  EXPECT_EQ(core->counter_interval(), Duration(30'000));  // default 210 s
+  cfg.source_idle_timeout = Duration(5'000);
+  make();
+  EXPECT_EQ(core->counter_interval(), Duration(1'250));
+  cfg.upstream_in_rule_matching = {config::RuleMatching::Kind::Mutex, Duration(10)};
+  make();
+  EXPECT_EQ(core->counter_interval(), Duration(1'000));
 }
 
 // RFC 3376 §7.2.1 through the core: a v2 querier upstream switches the
@@ -492,7 +782,7 @@ TEST_F(CoreTest, ReconfigureRemovesInterfaces) {
   smaller.upstreams.clear();
   CoreEffects e2;
   core->reconfigure(smaller, now, e2);
-  EXPECT_EQ(e2.routes, (std::vector{route(S, G, "u0", {})}));
+  EXPECT_EQ(e2.routes, (std::vector{removed(S, G, "u0")}));
   EXPECT_EQ(upstream_records(e2).front(), rec(RecordType::ChangeToIncludeMode, G));
   EXPECT_EQ(core->upstream("u0"), nullptr);
 }
