@@ -21,6 +21,7 @@ int check_config(const std::string& file, std::ostream& out, std::ostream& err) 
     err << file << ": " << loaded.error().size() << (loaded.error().size() == 1 ? " error" : " errors") << "\n";
     return EX_CONFIG;
   }
+  for (const auto& w : loaded->warnings) err << w.to_string() << "\n";
   out << config::summarize(*loaded);
   if (loaded->disabled) {
     err << file << ": the configuration says `disable;`: the daemon would not start\n";

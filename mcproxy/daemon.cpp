@@ -142,6 +142,7 @@ std::vector<std::string> Daemon::reload() {
     for (const auto& d : loaded.error()) errors.push_back(d.to_string());
     return errors;
   }
+  for (const auto& w : loaded->warnings) LOG4CPLUS_WARN(log_, w.to_string());
   errors = apply_configuration(std::move(*loaded));
   if (errors.empty()) LOG4CPLUS_INFO(log_, "configuration reloaded from " << options_.config_file);
   return errors;
@@ -212,6 +213,7 @@ int run_daemon(const DaemonOptions& options) {
     for (const auto& d : loaded.error()) std::cerr << d.to_string() << "\n";
     return EX_CONFIG;
   }
+  for (const auto& w : loaded->warnings) LOG4CPLUS_WARN(log, w.to_string());
   if (loaded->disabled) {
     std::cerr << options.config_file << ": the configuration says `disable;`: not starting\n";
     return EX_CONFIG;

@@ -109,6 +109,30 @@ class Builder {
     return AddressRange{spec.first, spec.last};
   }
 
+  // A group range or prefix that reaches beyond the multicast space is
+  // clipped to its multicast part with a warning (the original mcproxy
+  // warned and went on); one without any multicast address matches no group.
+  // A single address is left to the checker (not multicast: an error).
+  AddressRange group_range_of(const AddressSpec& spec) {
+    AddressRange range = range_of(spec);
+    if (spec.any || range.first == range.last || range.first.is_v4() != range.last.is_v4() ||
+        range.first.is_v4() != (family_of(config_.protocol) == Family::V4) || range.empty())
+      return range;
+    const AddressRange part = range.multicast_part();
+    if (part == range) return range;
+    const std::string written = range.first.to_string() + " - " + range.last.to_string();
+    if (part.empty()) {
+      warn(spec.where, "group range " + written + " contains no multicast address: the rule matches no group");
+    } else {
+      warn(spec.where, "group range " + written + " reaches beyond multicast: clipped to " +
+                           part.first.to_string() + " - " + part.last.to_string());
+    }
+    return part;
+  }
+  void warn(const SourceLocation& where, std::string message) {
+    config_.warnings.push_back({where, "warning: " + std::move(message)});
+  }
+
   enum class State { Visiting, Done, Failed };
 
   // Resolves a table of this batch into config_.tables. `reference` is where
@@ -160,7 +184,7 @@ class Builder {
     bool ok = true;
     for (const RawRule& r : raw.rules) {
       if (!r.table_reference && r.nested.empty()) {
-        out.push_back(Rule{r.interface, range_of(r.group), range_of(r.source), r.where, r.group.where,
+        out.push_back(Rule{r.interface, group_range_of(r.group), range_of(r.source), r.where, r.group.where,
                            r.source.where});
       } else {
         auto inner = r.table_reference ? referenced_rules(*r.table_reference) : expand(r.nested.front(), context);

@@ -104,7 +104,7 @@ class Checker {
       const bool group_ok = check_family(rule.group.first, rule.group_where) &&
                             check_family(rule.group.last, rule.group_where);
       check_family(rule.source.first, rule.source_where) && check_family(rule.source.last, rule.source_where);
-      if (group_ok && !range_has_multicast(rule.group)) {
+      if (group_ok && !rule.group.empty() && !range_has_multicast(rule.group)) {
         if (rule.group.first == rule.group.last) {
           error(rule.group_where, "group " + rule.group.first.to_string() + " is not a multicast address");
         } else {
@@ -213,6 +213,9 @@ class Checker {
       }
       if (instance.table) {
         const SourceLocation where = where_of(instance.option_where, "table", instance.where);
+        if (*instance.table == 0)
+          error(where, "multicast routing table 0 is out of range 1..4294967295 (0 is the kernel's "
+                       "'unspecified'; leave the number out to have one assigned)");
         if (auto [it, inserted] = by_table.emplace(*instance.table, &instance); !inserted) {
           error(where, "instance '" + instance.name + "' uses multicast routing table " +
                            std::to_string(*instance.table) + " of instance '" + it->second->name + "'");
@@ -225,15 +228,28 @@ class Checker {
           if (auto [it, inserted] = mine.emplace(i.name, &i); !inserted) {
             if (it->second->role != i.role) {
               error(i.where, "interface '" + i.name + "' is both upstream and downstream of instance '" +
-                                 instance.name + "'");
+                                 instance.name + "': one kernel VIF is either the input or an output of a "
+                                 "route; list it once, as an upstream (what the original's peering interface "
+                                 "did, see doc/configuration.md)");
             } else {
               error(i.where, "interface '" + i.name + "' is listed twice in instance '" + instance.name + "'");
             }
             continue;
           }
           if (auto [it, inserted] = owner.emplace(i.name, std::make_pair(&instance, &i)); !inserted) {
-            error(i.where, "interface '" + i.name + "' is already used by instance '" + it->second.first->name +
-                               "' (at " + to_string(it->second.second->where) + ")");
+            const InterfaceConfig& first = *it->second.second;
+            if (first.role != i.role) {
+              error(i.where, "interface '" + i.name + "' is " + (i.role == Role::Upstream ? "upstream" : "downstream") +
+                                 " of instance '" + instance.name + "' and " +
+                                 (first.role == Role::Upstream ? "upstream" : "downstream") + " of instance '" +
+                                 it->second.first->name + "' (at " + to_string(first.where) +
+                                 "): the kernel hands the packets of one interface to one multicast routing "
+                                 "table and one instance; put both roles' interfaces into one instance, or "
+                                 "connect the two instances through a veth pair (see doc/configuration.md)");
+            } else {
+              error(i.where, "interface '" + i.name + "' is already used by instance '" + it->second.first->name +
+                                 "' (at " + to_string(first.where) + ")");
+            }
           }
         }
       }

@@ -27,12 +27,26 @@ struct SourceLocation {
   int column = 0;
 };
 
+// A configuration error (or warning) with the place it was found, printed as
+// `FILE:LINE:COL: message` (diagnostic.hpp).
+struct Diagnostic {
+  SourceLocation where;
+  std::string message;
+  std::string to_string() const;  // FILE:LINE:COL: message
+};
+
 // An inclusive range of addresses of one family. A single address, `a - b`, a
 // prefix `a/n` and `*` (the whole family) all become ranges.
 struct AddressRange {
   Address first;
   Address last;
   bool contains(const Address& a) const;  // false for an address of the other family
+  // first > last: a range that holds nothing (a group range without any
+  // multicast address, after clipping).
+  bool empty() const;
+  // The part inside the family's multicast space (224.0.0.0/4, ff00::/8);
+  // empty() if there is none. Both ends must be of one family.
+  AddressRange multicast_part() const;
   static AddressRange any(Family f);
   bool operator==(const AddressRange&) const = default;
 };
@@ -189,6 +203,10 @@ struct Configuration {
   std::string file;                     // where it was read from
   SourceLocation protocol_where;        // the `protocol` statement, if any
   SourceLocation disabled_where;        // the `disable` statement, if any
+  // Things that run, but not as written (e.g. a group range clipped to
+  // multicast), as "warning: ..." diagnostics; --check-config prints them and
+  // the daemon logs them.
+  std::vector<Diagnostic> warnings;
 
   const InstanceConfig* find_instance(const std::string& name) const;
   InstanceConfig* find_instance(const std::string& name);

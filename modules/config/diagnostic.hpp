@@ -9,11 +9,8 @@
 
 namespace mcproxy::config {
 
-struct Diagnostic {
-  SourceLocation where;
-  std::string message;
-  std::string to_string() const;  // FILE:LINE:COL: message
-};
+// struct Diagnostic is declared in config.hpp (a Configuration carries its
+// warnings).
 
 // "FILE:LINE:COL" (without the message).
 std::string to_string(const SourceLocation& where);

@@ -30,6 +30,7 @@ std::expected<Configuration, std::vector<Diagnostic>> parse_config(std::string_v
   diagnostics.insert(diagnostics.end(), checked.begin(), checked.end());
   sort_and_unique(diagnostics);
   if (!diagnostics.empty()) return std::unexpected(std::move(diagnostics));
+  sort_and_unique(config.warnings);
   return config;
 }
 

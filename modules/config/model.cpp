@@ -3,6 +3,7 @@
 // defaults of RFC 3376 §8 / RFC 3810 §9, look-ups.
 #include "modules/config/config.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace mcproxy::config {
@@ -30,6 +31,24 @@ const char* to_string(Protocol p) {
 bool AddressRange::contains(const Address& a) const {
   if (a.is_v4() != first.is_v4() || a.is_v4() != last.is_v4()) return false;
   return less_equal(first, a) && less_equal(a, last);
+}
+
+bool AddressRange::empty() const {
+  return first.is_v4() == last.is_v4() && !less_equal(first, last);
+}
+
+AddressRange AddressRange::multicast_part() const {
+  if (first.is_v4()) {
+    const std::uint32_t lo = std::max(first.to_v4().to_uint(), 0xe0000000u);  // 224.0.0.0
+    const std::uint32_t hi = std::min(last.to_v4().to_uint(), 0xefffffffu);   // 239.255.255.255
+    if (lo > hi) return {Address(AddressV4(0xf0000000u)), Address(AddressV4(0xefffffffu))};
+    return {Address(AddressV4(lo)), Address(AddressV4(hi))};
+  }
+  AddressV6::bytes_type ff00{};
+  ff00[0] = 0xff;
+  const Address start{AddressV6(ff00)};
+  if (last.to_v6().to_bytes()[0] != 0xff) return {start, Address(AddressV6::any())};  // empty
+  return {less_equal(first, start) ? start : first, last};
 }
 
 AddressRange AddressRange::any(Family f) {

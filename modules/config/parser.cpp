@@ -104,11 +104,10 @@ class Parser {
       }
       failed_ = false;
       auto statement = parse_statement();
-      if (failed_ || !statement) {
-        recover();
-      } else {
-        statements.push_back(std::move(*statement));
-      }
+      // A statement can come back with an error reported (a forgotten `;`):
+      // it is kept, the file fails anyway, and what follows makes sense.
+      if (statement) statements.push_back(std::move(*statement));
+      if (failed_ || !statement) recover();
     }
     return statements;
   }
@@ -484,6 +483,12 @@ class Parser {
       auto name = read_interface_name("a downstream interface name");
       if (!name) return std::nullopt;
       statement.downstreams.push_back(*name);
+    }
+    if (starts_statement_on_new_line() && !statement.downstreams.empty()) {
+      // A forgotten `;`: report it, but keep the definition, so that the
+      // statements about this instance do not all fail as "unknown instance".
+      expected("';' at the end of the definition of instance '" + statement.name.text + "'");
+      return statement;
     }
     if (starts_statement_on_new_line()) return expected("';'");
     if (!at_end_of_statement()) return expected("a downstream interface name or ';'");

@@ -39,6 +39,7 @@ std::optional<unsigned> prefix_length(const AddressRange& r) {
 
 std::string range_text(const AddressRange& r) {
   if (r == AddressRange::any(r.first.is_v4() ? Family::V4 : Family::V6)) return "*";
+  if (r.empty()) return "(no multicast group)";
   if (r.first == r.last) return r.first.to_string();
   if (auto n = prefix_length(r)) return r.first.to_string() + "/" + std::to_string(*n);
   return r.first.to_string() + " - " + r.last.to_string();

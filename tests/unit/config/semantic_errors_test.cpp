@@ -42,7 +42,18 @@ const ErrorCase kCases[] = {
      {"t.conf:2:20: interface 'd' is already used by instance 'a' (at t.conf:1:20)"}},
     {"InterfaceUpAndDownstream",
      "pinstance a: eth0 ==> eth1 eth0;",
-     {"t.conf:1:28: interface 'eth0' is both upstream and downstream of instance 'a'"}},
+     {"t.conf:1:28: interface 'eth0' is both upstream and downstream of instance 'a': one kernel VIF is either "
+      "the input or an output of a route; list it once, as an upstream (what the original's peering interface did, "
+      "see doc/configuration.md)"}},
+    // The original's peering set-up across two instances: refused with the why.
+    {"InterfaceUpstreamOfOneDownstreamOfAnother",
+     "pinstance a: p ==> d;\npinstance b: u ==> p;",
+     {"t.conf:2:20: interface 'p' is downstream of instance 'b' and upstream of instance 'a' (at t.conf:1:14): the "
+      "kernel hands the packets of one interface to one multicast routing table and one instance; put both roles' "
+      "interfaces into one instance, or connect the two instances through a veth pair (see doc/configuration.md)"}},
+    {"RoutingTableZero", "pinstance a(0): u ==> d;",
+     {"t.conf:1:13: multicast routing table 0 is out of range 1..4294967295 (0 is the kernel's 'unspecified'; "
+      "leave the number out to have one assigned)"}},
     {"InterfaceListedTwice",
      "pinstance a: eth0 ==> eth1 eth1;",
      {"t.conf:1:28: interface 'eth1' is listed twice in instance 'a'"}},
@@ -128,8 +139,7 @@ const ErrorCase kCases[] = {
      {"t.conf:2:20: source 239.2.2.2 is a multicast address"}},
     {"RuleGroupNotMulticast",
      "table t {\n  (10.0.0.1 | *)\n  (240.0.0.0 - 241.0.0.0 | *)\n};\npinstance a: u ==> d;",
-     {"t.conf:2:4: group 10.0.0.1 is not a multicast address",
-      "t.conf:3:4: group range 240.0.0.0 - 241.0.0.0 contains no multicast address"}},
+     {"t.conf:2:4: group 10.0.0.1 is not a multicast address"}},  // the range: a warning (GroupRanges)
     {"AnonymousRuleGroupNotMulticast",
      "pinstance a: u ==> d;\npinstance a upstream u out whitelist table {(192.0.2.1 | *)};",
      {"t.conf:2:46: group 192.0.2.1 is not a multicast address"}},
@@ -188,7 +198,12 @@ const SyntaxCase kSyntaxCases[] = {
      {"t.conf:1:1: expected a statement ('protocol', 'pinstance', 'table' or 'disable'), found 'pinstanc'"}},
     {"UnknownProtocol", "protocol IGMPv4;", {"t.conf:1:10: expected IGMPv1, IGMPv2, IGMPv3, MLDv1 or MLDv2, found 'IGMPv4'"}},
     {"MissingSemicolon", "pinstance a: u ==> d\npinstance b: x ==> y;",
-     {"t.conf:2:1: expected ';', found 'pinstance'"}},
+     {"t.conf:2:1: expected ';' at the end of the definition of instance 'a', found 'pinstance'"}},
+    // The definition is kept: what follows about `a` is not "unknown instance".
+    {"MissingSemicolonAfterInstance",
+     "pinstance a: u ==> d\npinstance a quick-leave on;\npinstance a downstream d threshold 3;\n"
+     "pinstance a upstream u out whitelist table {(239.0.0.0/8 | *)};",
+     {"t.conf:2:1: expected ';' at the end of the definition of instance 'a', found 'pinstance'"}},
     {"NoDownstream", "pinstance a: u ==> ;", {"t.conf:1:20: instance 'a' needs at least one downstream interface after '==>'"}},
     {"MissingArrow", "pinstance a: u d;", {"t.conf:1:17: expected an upstream interface name or '==>', found ';'"}},
     {"UnterminatedTable", "table t {\n  (239.1.1.1 | *)\n", {"t.conf:1:9: table is not closed: '}' expected before end of file at line 3"}},
@@ -273,6 +288,49 @@ TEST(SemanticErrors, LoadingAnUnreadableFileIsADiagnostic) {
   auto directory = load_config_file("/");
   ASSERT_FALSE(directory.has_value());
   EXPECT_EQ(directory.error().at(0).to_string(), "/:0:0: cannot read configuration file: is a directory");
+}
+
+}  // namespace
+}  // namespace mcproxy::config::test
+
+namespace mcproxy::config::test {
+namespace {
+
+// Issue 13: a group range reaching beyond multicast is clipped with a warning
+// (the original warned), one without any multicast address matches nothing.
+TEST(GroupRanges, ReachingBeyondMulticastIsClippedWithAWarning) {
+  auto c = parsed(
+      "table t {\n (200.0.0.0 - 239.1.0.0 | *)\n (0.0.0.0/0 | *)\n (240.0.0.0 - 241.0.0.0 | *)\n (239.1.1.1 | *)\n};\n"
+      "pinstance a: u ==> d;\npinstance a upstream u out whitelist table t;");
+  ASSERT_EQ(c.warnings.size(), 3u);
+  EXPECT_EQ(c.warnings[0].to_string(),
+            "t.conf:2:3: warning: group range 200.0.0.0 - 239.1.0.0 reaches beyond multicast: clipped to 224.0.0.0 - "
+            "239.1.0.0");
+  EXPECT_EQ(c.warnings[1].to_string(),
+            "t.conf:3:3: warning: group range 0.0.0.0 - 255.255.255.255 reaches beyond multicast: clipped to 224.0.0.0 "
+            "- 239.255.255.255");
+  EXPECT_EQ(c.warnings[2].to_string(),
+            "t.conf:4:3: warning: group range 240.0.0.0 - 241.0.0.0 contains no multicast address: the rule matches no "
+            "group");
+  const auto& rules = c.tables.at("t").rules;
+  EXPECT_EQ(rules[0].group.first, addr("224.0.0.0"));
+  EXPECT_EQ(rules[0].group.last, addr("239.1.0.0"));
+  EXPECT_TRUE(rules[2].group.empty());
+  EXPECT_FALSE(rules[2].matches("d", addr("239.255.255.255"), addr("10.0.0.1")));
+  EXPECT_TRUE(c.warnings.size() == 3 && rules[3].group.first == rules[3].group.last);  // untouched
+  EXPECT_NE(summarize(c).find("(no multicast group)"), std::string::npos);
+}
+
+TEST(GroupRanges, Ipv6RangesAreClippedToFf00) {
+  auto c = parsed("protocol MLDv2;\ntable t { (fe00:: - ff05::ffff | *) (:: - fe00:: | *) };\npinstance a: u ==> d;");
+  ASSERT_EQ(c.warnings.size(), 2u);
+  EXPECT_EQ(c.tables.at("t").rules[0].group.first, addr("ff00::"));
+  EXPECT_TRUE(c.tables.at("t").rules[1].group.empty());
+}
+
+TEST(GroupRanges, MulticastRangesAndStarGiveNoWarning) {
+  auto c = parsed("table t { (* | *) (239.0.0.0/8 | *) (224.0.0.0 - 239.255.255.255 | 10.0.0.0/8) };\npinstance a: u ==> d;");
+  EXPECT_TRUE(c.warnings.empty());
 }
 
 }  // namespace
