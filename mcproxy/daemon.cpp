@@ -6,6 +6,7 @@
 #include "mcproxy/control/server.hpp"
 #include "mcproxy/ctl/show_format.hpp"
 #include "mcproxy/rp_filter.hpp"
+#include "modules/routing/table_probe.hpp"
 
 #include <log4cplus/loggingmacros.h>
 
@@ -55,25 +56,32 @@ void Daemon::stop() {
   timer_.stop();
 }
 
-TableId Daemon::allocate_table(const config::InstanceConfig& cfg) const {
-  const Family family = config::family_of(running_.protocol);
+TableId Daemon::allocate_table(const config::InstanceConfig& cfg) {
+  const Family family = config::family_of(running_.protocol_of(cfg));
   if (cfg.table) return TableId{family, *cfg.table};
+  // ipmr and ip6mr number their tables apart: only this family's count.
   std::set<std::uint32_t> used;
-  for (const auto& [name, instance] : instances_) used.insert(instance->table().table);
+  for (const auto& [name, instance] : instances_)
+    if (instance->table().family == family) used.insert(instance->table().table);
   for (const auto& other : running_.instances)
-    if (other.table) used.insert(*other.table);
+    if (other.table && config::family_of(running_.protocol_of(other)) == family) used.insert(*other.table);
+  // A table another process holds (a second mcproxy, igmpproxy, pimd) is
+  // skipped, so that daemons on one host never share one.
+  auto free = [&](std::uint32_t t) {
+    return !used.contains(t) && routing::probe_table(kernel_, family, t) != routing::TableOwner::Somebody;
+  };
   // The first instance without a table number uses the kernel's default table
   // (no policy rules needed, as classic mcproxy); the others get their own.
-  if (!used.contains(default_mroute_table(family))) return TableId{family, default_mroute_table(family)};
+  if (free(default_mroute_table(family))) return TableId{family, default_mroute_table(family)};
   std::uint32_t t = 1000;
-  while (used.contains(t)) ++t;
+  while (!free(t)) ++t;
   return TableId{family, t};
 }
 
 void Daemon::start_instance(const config::InstanceConfig& cfg) {
   auto table = allocate_table(cfg);
   auto instance = std::make_unique<instances::ProxyInstance>(
-      running_.protocol, cfg, table, instances::Modules{kernel_, receiver_, sender_, routing_, timer_, clock_});
+      running_.protocol_of(cfg), cfg, table, instances::Modules{kernel_, receiver_, sender_, routing_, timer_, clock_});
   instance->start();
   LOG4CPLUS_INFO(log_, "instance " << cfg.name << " uses " << to_string(table));
   instances_[cfg.name] = std::move(instance);
@@ -88,12 +96,14 @@ void Daemon::stop_instance(const std::string& name) {
 
 std::vector<std::string> Daemon::apply_configuration(config::Configuration candidate) {
   if (candidate.disabled) return {candidate.file + ": the configuration says `disable;`"};
-  const bool protocol_changed = candidate.protocol != running_.protocol;
   std::vector<std::string> restart;
   // 1. Instances that go away (or whose protocol or table changes) stop first,
   //    so their interfaces are free for the others.
   for (const auto& [name, instance] : instances_) {
     const auto* next = candidate.find_instance(name);
+    const auto* now = running_.find_instance(name);
+    const bool protocol_changed =
+        next && now && candidate.protocol_of(*next) != running_.protocol_of(*now);
     const bool table_changed = next && next->table && *next->table != instance->table().table;
     if (!next || protocol_changed || table_changed) restart.push_back(name);
   }
@@ -238,7 +248,7 @@ int run_daemon(const DaemonOptions& options) {
   if (options.reset_rp_filter) {
     std::vector<std::string> names;
     for (const auto& inst : loaded->instances)
-      if (config::family_of(loaded->protocol) == Family::V4)
+      if (config::family_of(loaded->protocol_of(inst)) == Family::V4)
         for (const auto* list : {&inst.upstreams, &inst.downstreams})
           for (const auto& i : *list) names.push_back(i.name);
     for (const auto& e : rp_filter.reset(names)) LOG4CPLUS_WARN(log, "-r: " << e);

@@ -58,7 +58,7 @@ class Daemon final : public control::ControlHandler {
   // Prints `mcproxyctl show interfaces` and `show groups` to `out`.
   void print_status(std::ostream& out);
   void handle_on_main(const control::Request& request, control::Reply& reply);
-  TableId allocate_table(const config::InstanceConfig& cfg) const;
+  TableId allocate_table(const config::InstanceConfig& cfg);
   void start_instance(const config::InstanceConfig& cfg);
   void stop_instance(const std::string& name);
   // Validates `candidate` as a whole and applies its difference to the

@@ -303,7 +303,8 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               for (auto* i : *selected) {
                 const auto* cfg = running_.find_instance(i->name());
                 list.push_back(json{{"name", i->name()},
-                                    {"protocol", config::to_string(running_.protocol)},
+                                    {"protocol", cfg ? config::to_string(running_.protocol_of(*cfg))
+                                                     : config::to_string(running_.protocol)},
                                     {"table", i->table().table},
                                     {"upstreams", cfg ? names(cfg->upstreams) : json::array()},
                                     {"downstreams", cfg ? names(cfg->downstreams) : json::array()},

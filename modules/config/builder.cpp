@@ -58,6 +58,11 @@ class Builder {
     for (auto& s : statements) {
       if (auto* i = std::get_if<InstanceStatement>(&s)) apply(*i);
     }
+    // An instance's protocol decides the family of its filters' `*`: it is
+    // known before anything binds to the instance.
+    for (auto& s : statements) {
+      if (auto* o = std::get_if<OptionStatement>(&s)) apply_protocol(*o);
+    }
     for (auto& s : statements) {
       if (auto* f = std::get_if<FilterStatement>(&s)) apply(*f);
       if (auto* r = std::get_if<RuleMatchingStatement>(&s)) apply(*r);
@@ -115,8 +120,7 @@ class Builder {
   // A single address is left to the checker (not multicast: an error).
   AddressRange group_range_of(const AddressSpec& spec) {
     AddressRange range = range_of(spec);
-    if (spec.any || range.first == range.last || range.first.is_v4() != range.last.is_v4() ||
-        range.first.is_v4() != (family_of(config_.protocol) == Family::V4) || range.empty())
+    if (spec.any || range.first == range.last || range.first.is_v4() != range.last.is_v4() || range.empty())
       return range;
     const AddressRange part = range.multicast_part();
     if (part == range) return range;
@@ -281,6 +285,7 @@ class Builder {
                         std::string("the ") + (in ? "input" : "output") + " filter of '" + interface->name + "'")) {
       return;
     }
+    refamily(binding.table, *instance);
     (in ? interface->filter_in : interface->filter_out) = std::move(binding);
   }
 
@@ -317,6 +322,35 @@ class Builder {
     instance->option_where[key] = s.kind_where;
   }
 
+  void apply_protocol(const OptionStatement& s) {
+    for (const Option& option : s.options) {
+      if (option.name != "protocol") continue;
+      InstanceConfig* instance = instance_named(s.instance);
+      if (!instance) return;
+      if (s.role) {
+        error(option.where, "'protocol' is an instance option: write 'pinstance NAME protocol ...'");
+        continue;
+      }
+      if (!first_in_batch("option/" + instance->name + "//protocol", option.where,
+                          "'protocol' of instance '" + instance->name + "'"))
+        continue;
+      instance->protocol = std::get<Protocol>(option.value);
+      instance->option_where["protocol"] = option.where;
+    }
+  }
+
+  // `*` in a rule was read as the file's family; an instance of the other
+  // family means its own.
+  void refamily(Table& table, const InstanceConfig& instance) const {
+    const Family global = family_of(config_.protocol);
+    const Family mine = family_of(config_.protocol_of(instance));
+    if (global == mine) return;
+    for (Rule& r : table.rules) {
+      if (r.group == AddressRange::any(global)) r.group = AddressRange::any(mine);
+      if (r.source == AddressRange::any(global)) r.source = AddressRange::any(mine);
+    }
+  }
+
   void apply(const OptionStatement& s) {
     InstanceConfig* instance = instance_named(s.instance);
     if (!instance) return;
@@ -327,6 +361,7 @@ class Builder {
     }
     const std::string owner = interface ? "'" + interface->name + "'" : "instance '" + instance->name + "'";
     for (const Option& option : s.options) {
+      if (option.name == "protocol") continue;  // apply_protocol()
       if (auto message = option_misplaced(option.name, s.role); !message.empty()) {
         error(option.where, message);
         continue;

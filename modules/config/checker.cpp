@@ -77,10 +77,31 @@ const char* family_name(bool v4) { return v4 ? "IPv4" : "IPv6"; }
 
 class Checker {
  public:
-  explicit Checker(const Configuration& config) : config_(config), v4_(family_of(config.protocol) == Family::V4) {}
+  explicit Checker(const Configuration& config)
+      : config_(config), v4_(family_of(config.protocol) == Family::V4), protocol_(config.protocol) {}
 
   std::vector<Diagnostic> run() {
-    for (const auto& [name, table] : config_.tables) check_table(table);
+    // A named table is checked against the family of each instance that
+    // binds it (the file's protocol if none does).
+    std::map<std::string, std::set<Protocol>> users;
+    for (const InstanceConfig& instance : config_.instances)
+      for (const auto* list : {&instance.upstreams, &instance.downstreams})
+        for (const InterfaceConfig& i : *list)
+          for (const auto* filter : {&i.filter_in, &i.filter_out})
+            if (*filter && !(*filter)->table.name.empty())
+              users[(*filter)->table.name].insert(config_.protocol_of(instance));
+    for (const auto& [name, table] : config_.tables) {
+      auto it = users.find(name);
+      if (it == users.end()) {
+        check_table(table);
+        continue;
+      }
+      for (Protocol p : it->second) {
+        with_protocol(p);
+        check_table(table);
+      }
+    }
+    with_protocol(config_.protocol);
     check_instances();
     sort_and_unique(diagnostics_);
     return std::move(diagnostics_);
@@ -89,9 +110,12 @@ class Checker {
  private:
   void error(const SourceLocation& where, std::string message) { diagnostics_.push_back({where, std::move(message)}); }
 
-  std::string protocol() const {
-    return std::string(to_string(config_.protocol)) + " (" + family_name(v4_) + ")";
+  void with_protocol(Protocol p) {
+    protocol_ = p;
+    v4_ = family_of(p) == Family::V4;
   }
+
+  std::string protocol() const { return std::string(to_string(protocol_)) + " (" + family_name(v4_) + ")"; }
 
   bool check_family(const Address& a, const SourceLocation& where) {
     if (a.is_v4() == v4_) return true;
@@ -101,9 +125,12 @@ class Checker {
 
   void check_table(const Table& table) {
     for (const Rule& rule : table.rules) {
-      const bool group_ok = check_family(rule.group.first, rule.group_where) &&
-                            check_family(rule.group.last, rule.group_where);
-      check_family(rule.source.first, rule.source_where) && check_family(rule.source.last, rule.source_where);
+      // `*` suits either family: a binding gives it the instance's.
+      auto star = [](const AddressRange& r) { return r == AddressRange::any(Family::V4) || r == AddressRange::any(Family::V6); };
+      const bool group_ok = star(rule.group) || (check_family(rule.group.first, rule.group_where) &&
+                                                 check_family(rule.group.last, rule.group_where));
+      if (!star(rule.source))
+        check_family(rule.source.first, rule.source_where) && check_family(rule.source.last, rule.source_where);
       if (group_ok && !rule.group.empty() && !range_has_multicast(rule.group)) {
         if (rule.group.first == rule.group.last) {
           error(rule.group_where, "group " + rule.group.first.to_string() + " is not a multicast address");
@@ -140,7 +167,7 @@ class Checker {
     };
     const auto& d = duration_ranges();
     duration("query-interval", t.query_interval, d.at("query-interval"));
-    duration("query-response-interval", t.query_response_interval, query_response_range(config_.protocol));
+    duration("query-response-interval", t.query_response_interval, query_response_range(protocol_));
     duration("last-member-query-interval", t.last_member_query_interval, d.at("last-member-query-interval"));
     duration("startup-query-interval", t.startup_query_interval, d.at("startup-query-interval"));
     duration("unsolicited-report-interval", t.unsolicited_report_interval, d.at("unsolicited-report-interval"));
@@ -152,7 +179,7 @@ class Checker {
   // RFC 3376 §8.3 / RFC 3810 §9.3: the Query Response Interval must be less
   // than the Query Interval.
   void check_response_below_interval(const InstanceConfig& instance, const InterfaceConfig* interface) {
-    const Timers t = effective(config_.protocol, instance.timers, interface ? &interface->timers : nullptr);
+    const Timers t = effective(protocol_, instance.timers, interface ? &interface->timers : nullptr);
     if (t.query_response_interval < t.query_interval) return;
     SourceLocation where = interface ? interface->where : instance.where;
     for (const char* name : {"query-interval", "query-response-interval"}) {
@@ -203,9 +230,12 @@ class Checker {
 
   void check_instances() {
     std::map<std::string, const InstanceConfig*> by_name;
-    std::map<std::uint32_t, const InstanceConfig*> by_table;
-    std::map<std::string, std::pair<const InstanceConfig*, const InterfaceConfig*>> owner;  // interface -> instance
+    // Tables and interfaces are per family: ipmr and ip6mr have their own
+    // tables, and an interface may serve one IGMP and one MLD instance.
+    std::map<std::pair<bool, std::uint32_t>, const InstanceConfig*> by_table;
+    std::map<std::pair<bool, std::string>, std::pair<const InstanceConfig*, const InterfaceConfig*>> owner;
     for (const InstanceConfig& instance : config_.instances) {
+      with_protocol(config_.protocol_of(instance));
       if (auto [it, inserted] = by_name.emplace(instance.name, &instance); !inserted) {
         error(instance.where, "duplicate instance '" + instance.name + "' (first defined at " +
                                   to_string(it->second->where) + ")");
@@ -216,7 +246,7 @@ class Checker {
         if (*instance.table == 0)
           error(where, "multicast routing table 0 is out of range 1..4294967295 (0 is the kernel's "
                        "'unspecified'; leave the number out to have one assigned)");
-        if (auto [it, inserted] = by_table.emplace(*instance.table, &instance); !inserted) {
+        if (auto [it, inserted] = by_table.emplace(std::make_pair(v4_, *instance.table), &instance); !inserted) {
           error(where, "instance '" + instance.name + "' uses multicast routing table " +
                            std::to_string(*instance.table) + " of instance '" + it->second->name + "'");
         }
@@ -236,7 +266,8 @@ class Checker {
             }
             continue;
           }
-          if (auto [it, inserted] = owner.emplace(i.name, std::make_pair(&instance, &i)); !inserted) {
+          if (auto [it, inserted] = owner.emplace(std::make_pair(v4_, i.name), std::make_pair(&instance, &i));
+              !inserted) {
             const InterfaceConfig& first = *it->second.second;
             if (first.role != i.role) {
               error(i.where, "interface '" + i.name + "' is " + (i.role == Role::Upstream ? "upstream" : "downstream") +
@@ -281,10 +312,14 @@ class Checker {
       check_static_routes(instance);
     }
     // A pattern that matches another instance's interface would take it too.
-    for (const auto& [pattern, where] : owner) {
+    // (Per family: an IGMP and an MLD instance may share interfaces.)
+    for (const auto& [pattern_key, where] : owner) {
+      const std::string& pattern = pattern_key.second;
       if (!is_interface_pattern(pattern)) continue;
-      for (const auto& [name, other] : owner) {
-        if (is_interface_pattern(name) || other.first == where.first || !interface_pattern_matches(pattern, name))
+      for (const auto& [name_key, other] : owner) {
+        const std::string& name = name_key.second;
+        if (name_key.first != pattern_key.first || is_interface_pattern(name) || other.first == where.first ||
+            !interface_pattern_matches(pattern, name))
           continue;
         error(where.second->where, "interface pattern '" + pattern + "' of instance '" + where.first->name +
                                        "' matches interface '" + name + "' of instance '" + other.first->name + "'");
@@ -313,7 +348,8 @@ class Checker {
   }
 
   const Configuration& config_;
-  const bool v4_;
+  bool v4_;             // the family being checked: the instance's, or the file's
+  Protocol protocol_;
   std::vector<Diagnostic> diagnostics_;
 };
 

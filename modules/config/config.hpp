@@ -176,6 +176,9 @@ struct StaticRoute {
 
 struct InstanceConfig {
   std::string name;
+  // `pinstance NAME protocol MLDv2;`: unset = the file's `protocol`
+  // (Configuration::protocol_of), so IGMP and MLD instances run side by side.
+  std::optional<Protocol> protocol;
   std::optional<std::uint32_t> table;      // kernel multicast routing table; unset = assigned
   std::vector<InterfaceConfig> upstreams;  // priority order: first is highest
   std::vector<InterfaceConfig> downstreams;
@@ -210,6 +213,8 @@ struct Configuration {
 
   const InstanceConfig* find_instance(const std::string& name) const;
   InstanceConfig* find_instance(const std::string& name);
+  // The instance's own protocol, else the file's.
+  Protocol protocol_of(const InstanceConfig& instance) const { return instance.protocol.value_or(protocol); }
 };
 
 // Downstream name patterns (`ppp*`, `vlan1*`): a `*` stands for any run of

@@ -29,7 +29,7 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
-enum class ValueType { Duration, Count, Bool, Prefixes, Address };
+enum class ValueType { Duration, Count, Bool, Prefixes, Address, Protocol };
 
 struct OptionSpec {
   const char* name;
@@ -38,7 +38,7 @@ struct OptionSpec {
 
 // Every option of an option statement; which level/role may use which is
 // decided when the statement is applied (builder.cpp).
-constexpr std::array<OptionSpec, 15> kOptions{{
+constexpr std::array<OptionSpec, 16> kOptions{{
     {"query-interval", ValueType::Duration},
     {"query-response-interval", ValueType::Duration},
     {"robustness", ValueType::Count},
@@ -54,6 +54,7 @@ constexpr std::array<OptionSpec, 15> kOptions{{
     {"max-sources", ValueType::Count},
     {"query-source", ValueType::Address},
     {"source-idle-timeout", ValueType::Duration},
+    {"protocol", ValueType::Protocol},  // per instance: IGMP and MLD side by side
 }};
 
 const OptionSpec* find_option(std::string_view name) {
@@ -359,6 +360,13 @@ class Parser {
   std::optional<Statement> parse_protocol() {
     next();
     const Token& t = peek();
+    auto protocol = read_protocol();
+    if (!protocol) return std::nullopt;
+    if (!expect_end_of_statement()) return std::nullopt;
+    return ProtocolStatement{*protocol, t.where};
+  }
+
+  std::optional<Protocol> read_protocol() {
     static const std::array<std::pair<const char*, Protocol>, 5> kProtocols{{
         {"igmpv1", Protocol::IGMPv1},
         {"igmpv2", Protocol::IGMPv2},
@@ -367,10 +375,9 @@ class Parser {
         {"mldv2", Protocol::MLDv2},
     }};
     for (const auto& [name, protocol] : kProtocols) {
-      if (is_keyword(t, name) && !continues(1)) {
+      if (is_keyword(peek(), name) && !continues(1)) {
         next();
-        if (!expect_end_of_statement()) return std::nullopt;
-        return ProtocolStatement{protocol, t.where};
+        return protocol;
       }
     }
     return expected("IGMPv1, IGMPv2, IGMPv3, MLDv1 or MLDv2");
@@ -667,6 +674,12 @@ class Parser {
             return false;
           }
           next();
+          break;
+        }
+        case ValueType::Protocol: {
+          auto p = read_protocol();
+          if (!p) return false;
+          option.value = *p;
           break;
         }
         case ValueType::Prefixes: {

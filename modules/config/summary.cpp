@@ -110,16 +110,18 @@ std::string summarize(const Configuration& config) {
   out << "  protocol " << to_string(config.protocol) << "\n";
   out << "  " << config.instances.size() << (config.instances.size() == 1 ? " instance" : " instances") << "\n";
   for (const InstanceConfig& instance : config.instances) {
+    const Protocol protocol = config.protocol_of(instance);
     out << "  instance " << instance.name << "\n";
+    if (instance.protocol) out << "    protocol " << to_string(protocol) << "\n";
     out << "    multicast routing table "
         << (instance.table ? std::to_string(*instance.table) : std::string("assigned automatically")) << "\n";
     out << "    upstreams (priority order):" << (instance.upstreams.empty() ? " none (querier only)" : "") << "\n";
     int priority = 1;
-    for (const auto& i : instance.upstreams) interface_text(out, config.protocol, instance, i, priority++);
+    for (const auto& i : instance.upstreams) interface_text(out, protocol, instance, i, priority++);
     out << "    downstreams:\n";
-    for (const auto& i : instance.downstreams) interface_text(out, config.protocol, instance, i, 0);
+    for (const auto& i : instance.downstreams) interface_text(out, protocol, instance, i, 0);
     out << "    timers:\n";
-    timers_text(out, effective(config.protocol, instance.timers), "      ");
+    timers_text(out, effective(protocol, instance.timers), "      ");
     out << "    quick-leave " << (instance.quick_leave ? "on" : "off") << "\n";
     out << "    source-idle-timeout " << format_duration(instance.source_idle_timeout) << "\n";
     out << "    rule matching: upstream out " << matching_text(instance.rule_matching) << ", upstream in "

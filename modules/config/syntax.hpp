@@ -91,7 +91,7 @@ struct RuleMatchingStatement {
 struct Option {
   std::string name;  // the keyword, e.g. "query-interval"
   SourceLocation where;
-  std::variant<Duration, unsigned, bool, std::vector<Prefix>, Address> value;
+  std::variant<Duration, unsigned, bool, std::vector<Prefix>, Address, Protocol> value;
 };
 
 // `pinstance NAME [upstream|downstream IF] OPTION VALUE...;` (also `set ...`).

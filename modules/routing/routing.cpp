@@ -2,6 +2,8 @@
 // every failure is logged once and reported to the owning instance.
 #include "modules/routing/routing.hpp"
 
+#include "modules/routing/table_probe.hpp"
+
 #include <log4cplus/logger.h>
 #include <log4cplus/loggingmacros.h>
 
@@ -84,8 +86,20 @@ void Routing::remove_stale_rules() {
       LOG4CPLUS_INFO(logger(), "cannot list multicast rules: " << rules.error().message().c_str());
       continue;
     }
+    // A rule of our priority is a dead predecessor's only if nobody holds its
+    // table: another mcproxy on this host uses the same priority, and its
+    // tables are held by its live sockets (the kernel allows one per table).
+    std::map<std::uint32_t, TableOwner> owners;
     for (const auto& rule : *rules) {
       if (rule.priority != options_.rule_priority) continue;
+      if (tables_.contains(TableId{family, rule.table})) continue;
+      auto known = owners.find(rule.table);
+      if (known == owners.end()) known = owners.emplace(rule.table, probe_table(kernel_, family, rule.table)).first;
+      if (known->second != TableOwner::Nobody) {
+        LOG4CPLUS_DEBUG(logger(), "rule iif '" << rule.iif.c_str() << "' oif '" << rule.oif.c_str() << "' table "
+                                               << rule.table << " kept: its table is held by a running process");
+        continue;
+      }
       if (auto s = kernel_.del_rule(rule); !s) {
         failures_.fetch_add(1, std::memory_order_relaxed);
         LOG4CPLUS_WARN(logger(), "cannot remove stale rule: " << s.error().message().c_str());

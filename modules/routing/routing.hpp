@@ -21,7 +21,9 @@
 namespace mcproxy::routing {
 
 // Rules mcproxy adds carry this preference (below the kernel's default rule at
-// 32767), which is how a restarted daemon recognises a predecessor's rules.
+// 32767). A restarted daemon recognises a dead predecessor's rules by it and by
+// their table being held by nobody (probe_table): rules whose table a live
+// process holds (another mcproxy on the host) are left alone.
 inline constexpr std::uint32_t kDefaultRulePriority = 30000;
 
 struct RoutingOptions {
@@ -55,8 +57,9 @@ class Routing {
   std::uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
 
   void handle(RoutingMessage&& message);
-  // Deletes every ipmr/ip6mr rule with our priority: what a killed predecessor
-  // left (its tables' VIFs and MFC entries are flushed at CreateTable).
+  // Deletes the ipmr/ip6mr rules with our priority whose table no live
+  // process holds: what a killed predecessor left (its tables' VIFs and MFC
+  // entries are flushed at CreateTable). Another daemon's rules stay.
   void remove_stale_rules();
   // MFC entries, VIFs, rules, MRT_DONE for every table.
   void shutdown_tables();

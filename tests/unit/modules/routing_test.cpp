@@ -291,6 +291,23 @@ TEST_F(RoutingTest, StaleRulesWithOurPriorityAreRemovedOthersKept) {
   EXPECT_EQ(kernel.rules(), (std::vector<MrouteRule>{{Family::V4, "admin0", "", 99, 100}}));
 }
 
+// Issue 13: two daemons on one host use the same priority; a rule whose table
+// a live socket holds (the other daemon's) is not stale and stays.
+TEST_F(RoutingTest, RulesOfATableAnotherDaemonHoldsAreKept) {
+  auto other = kernel.open_mroute_socket(Family::V4);
+  ASSERT_TRUE(other.has_value());
+  ASSERT_TRUE(kernel.set_table(other->get(), Family::V4, 12).has_value());
+  ASSERT_TRUE(kernel.mrt_init(other->get(), Family::V4).has_value());
+  kernel.add_existing_rule({Family::V4, "lan9", "", 12, kDefaultRulePriority});
+  kernel.add_existing_rule({Family::V4, "old0", "", 10, kDefaultRulePriority});
+  kernel.add_existing_rule({Family::V6, "lan9", "", 12, kDefaultRulePriority});  // ip6mr table 12: nobody's
+  routing.remove_stale_rules();
+  EXPECT_EQ(kernel.rules(), (std::vector<MrouteRule>{{Family::V4, "lan9", "", 12, kDefaultRulePriority}}));
+  // The probe left the free tables free: this daemon can still take them.
+  create(TableId{Family::V4, 10});
+  EXPECT_NE(routing.table(TableId{Family::V4, 10}), nullptr);
+}
+
 TEST_F(RoutingTest, SecondCreateOfSameTableFails) {
   create(kTable4);
   events();
