@@ -83,7 +83,7 @@ wait_until 10 gone "$B_PID" || fatal "daemon B did not stop"
 check "B's rules are gone" sh -c "! ip netns exec $LAB_PREFIX-proxy ip mrule show | grep -qE 'iif (up1|lan1)'"
 check "A's rule for lan2 is still there" sh -c "ip netns exec $LAB_PREFIX-proxy ip mrule show | grep -E 'iif lan2' | grep -q '$rules_a\b'"
 check "A still answers" interfaces_up 3
-grep -qE "runtime error|AddressSanitizer|LeakSanitizer" "$B_LOG" && { echo "FAIL - daemon B's log has a sanitizer report"; E2E_FAILURES=$((E2E_FAILURES + 1)); }
+grep -qE "runtime error|AddressSanitizer|LeakSanitizer|ThreadSanitizer" "$B_LOG" && { echo "FAIL - daemon B's log has a sanitizer report"; E2E_FAILURES=$((E2E_FAILURES + 1)); }
 [ "$E2E_FAILURES" = 0 ] || { mrules; cat "$B_LOG" | tail -40; }
 e2e_stop_daemon
 check "after both stopped: no rules of ours left ($(our_mrules))" eq "$(our_mrules)" 0
