@@ -35,6 +35,8 @@ struct DaemonOptions {
   bool print_status = false;
   // -r: reverse path filtering off on the configured IPv4 interfaces while running.
   bool reset_rp_filter = false;
+  // Started as root: continue as this user with CAP_NET_ADMIN and CAP_NET_RAW only.
+  std::optional<std::string> user{};
 };
 // Runs the proxy in the foreground until SIGINT/SIGTERM.
 int run_daemon(const DaemonOptions& options);

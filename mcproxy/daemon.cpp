@@ -7,6 +7,8 @@
 #include "mcproxy/ctl/show_format.hpp"
 #include "mcproxy/rp_filter.hpp"
 #include "modules/routing/table_probe.hpp"
+#include "mcproxy/privileges.hpp"
+#include "mcproxy/service_notify.hpp"
 
 #include <log4cplus/loggingmacros.h>
 
@@ -146,15 +148,18 @@ std::vector<std::string> Daemon::apply_configuration(config::Configuration candi
 }
 
 std::vector<std::string> Daemon::reload() {
+  // systemd: RELOADING=1 ... READY=1 around the reload, whatever its outcome.
+  service::notify("RELOADING=1");
   auto loaded = config::load_config_file(options_.config_file);
   std::vector<std::string> errors;
   if (!loaded) {
     for (const auto& d : loaded.error()) errors.push_back(d.to_string());
-    return errors;
+  } else {
+    for (const auto& w : loaded->warnings) LOG4CPLUS_WARN(log_, w.to_string());
+    errors = apply_configuration(std::move(*loaded));
+    if (errors.empty()) LOG4CPLUS_INFO(log_, "configuration reloaded from " << options_.config_file);
   }
-  for (const auto& w : loaded->warnings) LOG4CPLUS_WARN(log_, w.to_string());
-  errors = apply_configuration(std::move(*loaded));
-  if (errors.empty()) LOG4CPLUS_INFO(log_, "configuration reloaded from " << options_.config_file);
+  service::notify("READY=1\nSTATUS=" + status());
   return errors;
 }
 
@@ -176,17 +181,34 @@ int Daemon::run() {
     return EX_OSERR;
   }
   main_mailbox_.owner().bind_to_current_thread();
+  // Under systemd: a round of probes every watchdog period (or every 10 s
+  // for the STATUS= line alone); READY=1 as soon as every thread answered.
+  const bool notify = service::notify_enabled();
+  const auto watchdog = service::watchdog_period();
+  std::optional<std::chrono::milliseconds> period = watchdog;
+  if (!period && notify) period = std::chrono::seconds(10);
+  auto next_tick = std::chrono::steady_clock::now();
   auto next_status = std::chrono::steady_clock::now();
   for (;;) {
     int timeout_ms = -1;
+    const auto now = std::chrono::steady_clock::now();
+    auto until = [&](std::chrono::steady_clock::time_point t) {
+      const int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(t - now).count());
+      timeout_ms = timeout_ms < 0 ? ms : std::min(timeout_ms, ms);
+    };
     if (options_.print_status) {
-      const auto now = std::chrono::steady_clock::now();
       if (now >= next_status) {
         print_status(std::cout);
         next_status = now + kStatusPeriod;
       }
-      timeout_ms = static_cast<int>(
-          std::chrono::ceil<std::chrono::milliseconds>(next_status - now).count());
+      until(next_status);
+    }
+    if (period) {
+      if (now >= next_tick) {
+        watchdog_tick(watchdog.has_value());
+        next_tick = now + *period;
+      }
+      until(next_tick);
     }
     pollfd fds[2] = {{sfd.get(), POLLIN, 0}, {main_mailbox_.fd(), POLLIN, 0}};
     if (::poll(fds, 2, timeout_ms) < 0 && errno != EINTR) return EX_OSERR;
@@ -197,10 +219,12 @@ int Daemon::run() {
         for (const auto& e : reload()) LOG4CPLUS_ERROR(log_, "reload refused: " << e);
       } else {
         LOG4CPLUS_INFO(log_, "signal " << info.ssi_signo << ": shutting down");
+        service::notify("STOPPING=1");
         return EX_OK;
       }
     }
     main_mailbox_.drain([](std::function<void()>&& fn) { fn(); });
+    if (notify && !ready_sent_ && watch_.complete()) announce_ready();
   }
 }
 
@@ -228,10 +252,7 @@ int run_daemon(const DaemonOptions& options) {
     std::cerr << options.config_file << ": the configuration says `disable;`: not starting\n";
     return EX_CONFIG;
   }
-  if (::geteuid() != 0) {
-    std::cerr << "mcproxy: multicast routing needs root (CAP_NET_ADMIN and CAP_NET_RAW)\n";
-    return EX_NOPERM;
-  }
+  if (auto refused = settle_privileges(options.user, options.control_socket, std::cerr)) return *refused;
   // Signals are taken by the main loop's signalfd: block them before any
   // thread starts, so every thread inherits the mask.
   sigset_t signals;

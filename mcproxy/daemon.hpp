@@ -6,6 +6,7 @@
 #include "mcproxy/commands.hpp"
 #include "modules/config/config.hpp"
 #include "mcproxy/control/handler.hpp"
+#include "mcproxy/thread_watch.hpp"
 #include "modules/common/clock.hpp"
 #include "modules/kernel/linux_kernel.hpp"
 #include "modules/receiver/receiver.hpp"
@@ -66,6 +67,16 @@ class Daemon final : public control::ControlHandler {
   std::vector<std::string> apply_configuration(config::Configuration candidate);
   // `mcproxyctl interface move` of a downstream: a handover with its state.
   static constexpr const char* kNotAHandover = "not a handover";
+  // systemd (daemon_watchdog.cpp): a round of probes to every thread, the
+  // WATCHDOG=1 ping when the last round was answered, and the STATUS= line.
+  struct InstanceSummary {
+    std::size_t interfaces = 0;  // active ones
+    std::size_t groups = 0;      // distinct groups with members on its downstreams
+  };
+  std::map<std::string, ThreadWatch::Prober> probers();
+  void watchdog_tick(bool ping);
+  void announce_ready();
+  std::string status() const;
   std::optional<std::string> move_downstream(const std::string& ifname, const std::string& from,
                                              const std::string& to);
 
@@ -81,6 +92,9 @@ class Daemon final : public control::ControlHandler {
   config::Configuration running_;
   std::map<std::string, std::unique_ptr<instances::ProxyInstance>> instances_;
   bool started_ = false;
+  ThreadWatch watch_{main_mailbox_};
+  std::map<std::string, InstanceSummary> summaries_;  // by instance, from the last probes
+  bool ready_sent_ = false;
 };
 
 }  // namespace mcproxy

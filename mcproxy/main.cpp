@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
         ' ', mcproxy::kVersion);
     cmd.setExceptionHandling(false);
     TCLAP::ValueArg<std::string> file("f", "config", "configuration file", false,
-                                      "/etc/mcproxy.conf", "FILE", cmd);
+                                      "/etc/mcproxy/mcproxy.conf", "FILE", cmd);
     TCLAP::SwitchArg check_config("", "check-config",
                                   "check the configuration file, print a summary and exit "
                                   "(needs neither root nor the interfaces)",
@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
                                                "group (name or number) whose members may use the control socket "
                                                "(default: only root and the daemon's user)",
                                                false, "", "GROUP", cmd);
+    TCLAP::ValueArg<std::string> user("", "user",
+                                      "started as root, continue as user NAME with only CAP_NET_ADMIN and "
+                                      "CAP_NET_RAW (mcproxy(8))",
+                                      false, "", "NAME", cmd);
     cmd.parse(argc, argv);
 
     const int verbosity = mcproxy::verbosity_of(debug.getValue(), verbose.getValue());
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
     options.print_status = status.getValue();
     options.reset_rp_filter = reset_rp_filter.getValue();
     if (control_group.isSet()) options.control_group = control_group.getValue();
+    if (user.isSet()) options.user = user.getValue();
     return mcproxy::run_daemon(options);
   } catch (const TCLAP::ExitException& e) {  // --help, --version
     return e.getExitStatus();

@@ -7,5 +7,6 @@ apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config \
   libboost-dev libboost-thread-dev libtclap-dev liblog4cplus-dev \
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libmnl-dev \
+  libsystemd-dev dpkg-dev fakeroot lintian adduser man-db \
   iproute2 procps tshark tcpdump python3 python3-scapy gcovr \
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev  # tests/fuzz: libFuzzer, libc++ (<expected>)

@@ -4,8 +4,11 @@
 #     line coverage of instances/ (kept above 90 %), and, as root, the
 #     integration tests in network namespaces;
 #  2. the libFuzzer harnesses for a few seconds each (tests/fuzz/run.sh);
-#  3. a TSan build: the multi-threaded tests.
-# Build trees go to build/asan, build/fuzz and build/tsan. Set MCPROXY_SKIP_TSAN=1 to skip 3.
+#  3. as root, the Debian package from a Release build (build/package):
+#     installed, used in namespaces, removed and purged;
+#  4. a TSan build: the multi-threaded tests.
+# Build trees go to build/asan, build/fuzz, build/package and build/tsan.
+# Set MCPROXY_SKIP_PACKAGE=1 / MCPROXY_SKIP_TSAN=1 to skip 3 / 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -42,9 +45,21 @@ else
   echo "== integration tests skipped: they need root (network namespaces) =="
 fi
 
+# The Debian package (root): a Release build installed with apt, a namespace
+# scenario with the installed binaries, then remove and purge (tests/package/deb.sh).
+if [ "$(id -u)" = 0 ] && [ "${MCPROXY_SKIP_PACKAGE:-0}" != 1 ]; then
+  cmake -S . -B build/package -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DMCPROXY_TESTS=OFF >/dev/null
+  cmake --build build/package -j"$jobs"
+  rm -f build/package/mcproxy_*.deb
+  (cd build/package && cpack -G DEB >/dev/null)
+  rc=0
+  bash tests/package/deb.sh build/package/mcproxy_*.deb || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 77 ] || exit "$rc"
+fi
+
 if [ "${MCPROXY_SKIP_TSAN:-0}" != 1 ]; then
   cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DMCPROXY_WERROR=ON -DMCPROXY_SANITIZE=thread >/dev/null
-  cmake --build build/tsan -j"$jobs" --target modules_threaded_tests control_threaded_tests mcproxy mcproxyctl
+  cmake --build build/tsan -j"$jobs" --target modules_threaded_tests control_threaded_tests daemon_threaded_tests mcproxy mcproxyctl
   # Boost.Lockfree's own internals need a suppression (boostorg/lockfree#78);
   # the file names only frames inside boost::lockfree.
   export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/unit/modules_threaded/tsan.supp"

@@ -210,6 +210,7 @@ void Receiver::handle(ReceiverMessage&& message) {
                    link_subscribers_[m.subscriber] = std::move(m.owner);
                  },
                  [this](UnsubscribeLinkEvents& m) { link_subscribers_.erase(m.subscriber); },
+                 [](Probe& p) { p.answer(); },
              },
              message);
 }

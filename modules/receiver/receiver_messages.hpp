@@ -6,6 +6,7 @@
 #include "modules/common/fd.hpp"
 #include "modules/common/instance_event.hpp"
 #include "modules/common/mroute_types.hpp"
+#include "modules/common/probe.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -56,6 +57,6 @@ struct UnsubscribeLinkEvents {
 };
 
 using ReceiverMessage = std::variant<RegisterInterface, UnregisterInterface, AddMrouteSocket, RemoveMrouteSocket,
-                                     SubscribeLinkEvents, UnsubscribeLinkEvents>;
+                                     SubscribeLinkEvents, UnsubscribeLinkEvents, Probe>;
 
 }  // namespace mcproxy::receiver

@@ -67,6 +67,7 @@ void Routing::handle(RoutingMessage&& message) {
                  [this](SetMfc& m) { set_mfc(m); },
                  [this](DelMfc& m) { del_mfc(m); },
                  [this](GetCounters& m) { get_counters(m); },
+                 [](Probe& p) { p.answer(); },
              },
              message);
 }

@@ -5,6 +5,7 @@
 #include "modules/common/address.hpp"
 #include "modules/common/instance_event.hpp"
 #include "modules/common/mroute_types.hpp"
+#include "modules/common/probe.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -86,6 +87,6 @@ struct GetCounters {
   bool vifs = true;                                   // also the VIF counters
 };
 
-using RoutingMessage = std::variant<CreateTable, DestroyTable, AddVif, DelVif, SetMfc, DelMfc, GetCounters>;
+using RoutingMessage = std::variant<CreateTable, DestroyTable, AddVif, DelVif, SetMfc, DelMfc, GetCounters, Probe>;
 
 }  // namespace mcproxy::routing

@@ -8,6 +8,7 @@
 #include <log4cplus/loggingmacros.h>
 
 #include <cerrno>
+#include <type_traits>
 
 namespace mcproxy::sender {
 namespace {
@@ -80,7 +81,14 @@ void Sender::loop() {
 
 void Sender::handle(SenderMessage&& message) {
   assert(mailbox_.owner().is_owner());
-  std::visit([this](const SendPacket& p) { send(p); }, message);
+  std::visit(
+      [this](auto& m) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(m)>, Probe>)
+          m.answer();
+        else
+          send(m);
+      },
+      message);
 }
 
 void Sender::send(const SendPacket& p) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "modules/codec/message.hpp"
+#include "modules/common/probe.hpp"
 
 #include <variant>
 
@@ -16,6 +17,6 @@ struct SendPacket {
   codec::Packet packet;
 };
 
-using SenderMessage = std::variant<SendPacket>;
+using SenderMessage = std::variant<SendPacket, Probe>;
 
 }  // namespace mcproxy::sender

@@ -52,11 +52,14 @@ bool Timer::reschedule(TimerHandle handle, TimePoint deadline) {
 
 bool Timer::cancel(TimerHandle handle) { return mailbox_.post(Cancel{handle}); }
 
+bool Timer::probe(std::function<void()> answer) { return mailbox_.post(Probe{std::move(answer)}); }
+
 void Timer::handle(TimerMessage&& message) {
   std::visit(Overloaded{
                  [this](Schedule& s) { heap_.schedule(s.handle, s.deadline, Expiry{std::move(s.owner), s.token}); },
                  [this](Reschedule& r) { heap_.reschedule(r.handle, r.deadline); },
                  [this](Cancel& c) { heap_.cancel(c.handle); },
+                 [](Probe& p) { p.answer(); },
              },
              message);
 }

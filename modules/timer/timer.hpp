@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <thread>
 
 namespace mcproxy::timer {
@@ -34,6 +35,8 @@ class Timer {
   TimerHandle schedule(TimePoint deadline, InstanceMailboxRef owner, std::uint64_t token);
   bool reschedule(TimerHandle handle, TimePoint deadline);
   bool cancel(TimerHandle handle);
+  // Any thread: the timer thread runs `answer` when it reaches this message (watchdog).
+  bool probe(std::function<void()> answer);
 
   std::uint64_t dropped_messages() const { return mailbox_.dropped(); }
   // Expiries that could not be delivered (owner gone or its mailbox full).

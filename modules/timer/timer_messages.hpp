@@ -4,6 +4,7 @@
 
 #include "modules/common/clock.hpp"
 #include "modules/common/instance_event.hpp"
+#include "modules/common/probe.hpp"
 
 #include <cstdint>
 #include <variant>
@@ -26,6 +27,6 @@ struct Cancel {
   TimerHandle handle = 0;
 };
 
-using TimerMessage = std::variant<Schedule, Reschedule, Cancel>;
+using TimerMessage = std::variant<Schedule, Reschedule, Cancel, Probe>;
 
 }  // namespace mcproxy::timer
