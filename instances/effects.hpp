@@ -20,13 +20,24 @@ struct OutgoingPacket {
   bool operator==(const OutgoingPacket&) const = default;
 };
 
+// A record refused by a limit (doc/configuration.md, "Limits"): for the
+// instance's rate-limited log line; the router has counted it already.
+struct Refusal {
+  std::string interface;
+  std::string reason;  // "max-groups", "max-groups-per-host", "max-groups-instance", "max-sources"
+  Address host;
+  Address group;
+  bool operator==(const Refusal&) const = default;
+};
+
 struct Effects {
   std::vector<OutgoingPacket> packets;
+  std::vector<Refusal> refusals;
   // Groups whose membership on some downstream changed in this step: the
   // aggregation and forwarding decisions for them must be recomputed now.
   std::set<Address> changed_groups;
 
-  bool empty() const { return packets.empty() && changed_groups.empty(); }
+  bool empty() const { return packets.empty() && refusals.empty() && changed_groups.empty(); }
 };
 
 }  // namespace mcproxy::instances

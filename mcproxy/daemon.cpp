@@ -165,8 +165,9 @@ std::vector<std::string> Daemon::reload() {
 
 void Daemon::handle(const control::Request& request, control::Reply reply) {
   // The control thread only hands over; the main thread does the work.
-  if (!main_mailbox_.post([this, request, reply = std::move(reply)]() mutable { handle_on_main(request, reply); }))
-    reply(nlohmann::json{{"ok", false}, {"error", "daemon busy, try again"}});
+  // The control lane: a control request is never lost (the control server
+  // bounds how many are in flight).
+  main_mailbox_.post_control([this, request, reply = std::move(reply)]() mutable { handle_on_main(request, reply); });
 }
 
 int Daemon::run() {

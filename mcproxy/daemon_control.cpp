@@ -179,6 +179,21 @@ json core_counters_of(ProxyInstance& instance) {
     c["kernel_failures"] = i.kernel_failures();
     c["dropped_foreign_subnet"] = i.foreign_subnet_drops();
     c["dynamic_interfaces_refused"] = i.dynamic_interfaces_refused();
+    // Overload and limits (doc/operations.md, "Overload and limits").
+    c["dropped_mailbox_full"] = i.mailbox_dropped();
+    std::uint64_t downstream_groups = 0;
+    std::map<std::string, std::uint64_t> refused;
+    for (const auto& [ifname, memberships] : i.core().downstream_memberships()) {
+      downstream_groups += memberships.size();
+      if (const auto* d = i.core().downstream(ifname))
+        for (const auto& [reason, n] : d->counters().dropped)
+          if (reason.starts_with("max-")) refused[reason] += n;
+    }
+    std::uint64_t upstream_groups = 0;
+    for (const auto& [ifname, state] : i.core().upstream_states()) upstream_groups += state.size();
+    c["groups_downstream"] = downstream_groups;
+    c["groups_upstream"] = upstream_groups;
+    for (const auto& [reason, n] : refused) c["refused_" + reason] = n;
     done(c);
   });
 }
@@ -330,7 +345,8 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               json stats = json::array();
               const auto rc = receiver_.counters();
               json receiver{{"packets", rc.packets}, {"upcalls", rc.upcalls}, {"link_events", rc.link_events},
-                            {"registration_conflicts", rc.registration_conflicts}};
+                            {"registration_conflicts", rc.registration_conflicts},
+                            {"backpressure_pauses", rc.backpressure_pauses}};
               for (std::size_t k = 0; k < rc.decode_errors.size(); ++k)
                 if (rc.decode_errors[k] != 0)
                   receiver["decode_error_" + std::string(codec::to_string(static_cast<codec::DecodeError>(k)))] =
@@ -342,7 +358,8 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               const auto sc = sender_.counters();
               stats.push_back(json{{"scope", "sender"},
                                    {"counters", json{{"sent", sc.sent}, {"send_errors", sc.send_errors},
-                                                     {"invalid_requests", sc.invalid_requests}}}});
+                                                     {"invalid_requests", sc.invalid_requests},
+                                                     {"dropped_mailbox_full", sender_.mailbox().dropped()}}}});
               stats.push_back(json{{"scope", "routing"}, {"counters", json{{"kernel_failures", routing_.failures()}}}});
               stats.push_back(json{{"scope", "timer"},
                                    {"counters", json{{"dropped_messages", timer_.dropped_messages()},
@@ -456,6 +473,9 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           w.family("mcproxy_receiver_upcalls_total", control::PrometheusWriter::Type::Counter,
                    "kernel upcalls dispatched to instances");
           w.sample({}, rc.upcalls);
+          w.family("mcproxy_receiver_backpressure_pauses_total", control::PrometheusWriter::Type::Counter,
+                   "times a socket was left unread while its instance's mailbox was full");
+          w.sample({}, rc.backpressure_pauses);
           w.family("mcproxy_receiver_decode_errors_total", control::PrometheusWriter::Type::Counter,
                    "packets dropped by the codec, by reason");
           for (std::size_t k = 0; k < rc.decode_errors.size(); ++k)
@@ -469,10 +489,27 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           w.sample({}, sc.sent);
           w.family("mcproxy_sender_errors_total", control::PrometheusWriter::Type::Counter, "sends the kernel refused");
           w.sample({}, sc.send_errors);
+          w.family("mcproxy_sender_mailbox_drops_total", control::PrometheusWriter::Type::Counter,
+                   "packets to send dropped on the Sender's full mailbox");
+          w.sample({}, sender_.mailbox().dropped());
           w.family("mcproxy_routing_failures_total", control::PrometheusWriter::Type::Counter,
                    "kernel multicast routing calls that failed");
           w.sample({}, routing_.failures());
           for (auto& [name, instance] : instances_) {
+            json c = core_counters_of(*instance);
+            if (c.contains("groups_downstream")) {
+              w.family("mcproxy_instance_groups", control::PrometheusWriter::Type::Gauge,
+                       "groups with members on the downstreams, and reported upstream");
+              w.sample({{"instance", name}, {"side", "downstream"}}, c["groups_downstream"].get<std::uint64_t>());
+              w.sample({{"instance", name}, {"side", "upstream"}}, c["groups_upstream"].get<std::uint64_t>());
+              w.family("mcproxy_instance_refused_total", control::PrometheusWriter::Type::Counter,
+                       "records refused by a limit, by limit");
+              for (const char* reason : {"max-groups", "max-groups-instance", "max-groups-per-host", "max-sources"})
+                w.sample({{"instance", name}, {"reason", reason}}, c.value("refused_" + std::string(reason), std::uint64_t{0}));
+              w.family("mcproxy_instance_mailbox_drops_total", control::PrometheusWriter::Type::Counter,
+                       "events dropped on a full instance mailbox");
+              w.sample({{"instance", name}}, c["dropped_mailbox_full"].get<std::uint64_t>());
+            }
             json mfc = mfc_of(*instance);
             w.family("mcproxy_mfc_entries", control::PrometheusWriter::Type::Gauge, "installed forwarding entries");
             w.sample({{"instance", name}}, static_cast<std::uint64_t>(mfc.contains("mfc") ? mfc["mfc"].size() : 0));

@@ -103,6 +103,7 @@ void UpstreamHost::update_compatibility_mode(std::optional<TimePoint> now) {
 void UpstreamHost::set_mode(codec::Version mode) {
   mode_ = mode;
   counters_.received["compatibility-mode-" + version_name(mode)]++;
+  held_changes_.clear();  // their retransmission state is cancelled below
   general_response_at_.reset();
   timer_index_.clear();
   std::vector<Address> idle;
@@ -143,6 +144,10 @@ void UpstreamHost::set_state(const Address& group, const Membership& state, Time
 
   if (is_v3_mode()) {
     record_state_change(gs, old_state, state);
+    if (holding_) {
+      held_changes_.insert(group);
+      return;  // not idle: the change has retransmission state
+    }
     send_state_change({group}, now, out);
   } else {
     const bool was = is_member(old_state);
@@ -227,6 +232,14 @@ void UpstreamHost::append_state_change_records(const Address& group, GroupState&
   }
   if (!allow.empty()) records.push_back(make_record(codec::RecordType::AllowNewSources, group, allow));
   if (!block.empty()) records.push_back(make_record(codec::RecordType::BlockOldSources, group, block));
+}
+
+void UpstreamHost::flush_reports(TimePoint now, Effects& out) {
+  holding_ = false;
+  if (held_changes_.empty()) return;
+  const std::vector<Address> groups(held_changes_.begin(), held_changes_.end());
+  held_changes_.clear();
+  if (is_v3_mode()) send_state_change(groups, now, out);
 }
 
 void UpstreamHost::send_state_change(const std::vector<Address>& groups, TimePoint now, Effects& out) {

@@ -54,6 +54,16 @@ class UpstreamHost {
   // their retransmissions.
   void set_state(const Address& group, const Membership& state, TimePoint now, Effects& out);
 
+  // Batching (IGMPv3/MLDv2 mode): between hold_reports() and flush_reports(),
+  // the first transmission of the state-change reports set_state() causes is
+  // held and then sent as one report with a record per changed group (split
+  // to the MTU), instead of one report per group. The instance wraps each
+  // batch of received packets in these, so a burst of joins costs a handful
+  // of upstream reports. RFC 3376 §5.1 asks for the report "immediately"; the
+  // batch takes at most the time to handle one mailbox batch.
+  void hold_reports() { holding_ = true; }
+  void flush_reports(TimePoint now, Effects& out);
+
   // A received packet on the upstream link. Only queries matter to a host;
   // other messages are counted and ignored (no report suppression: RFC 3376
   // §5 hosts do not suppress, and v1/v2 suppression is optional for a proxy).
@@ -119,6 +129,8 @@ class UpstreamHost {
   RandomSource random_;
   std::optional<Address> own_address_;
   std::map<Address, GroupState> groups_;
+  bool holding_ = false;
+  std::set<Address> held_changes_;  // groups whose state-change report waits for flush_reports()
   codec::Version mode_;
   // RFC 3376 §7.2.1 / RFC 3810 §8.2.1 Older Version Querier Present timers.
   std::optional<TimePoint> v1_querier_present_until_;

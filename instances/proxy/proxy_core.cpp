@@ -21,6 +21,7 @@ RandomSource default_random() {
 
 ProxyCore::ProxyCore(config::Protocol protocol, const config::InstanceConfig& cfg, RandomSource random)
     : protocol_(protocol), cfg_(cfg), random_(random ? std::move(random) : default_random()) {
+  budget_->limit = cfg_.max_groups.value_or(config::kDefaultInstanceMaxGroups);
   for (const auto& ifc : cfg_.upstreams) {
     auto u = std::make_unique<Upstream>();
     u->cfg = ifc;
@@ -43,7 +44,11 @@ DownstreamOptions ProxyCore::downstream_options(const config::InterfaceConfig& i
   o.timers = config::effective(protocol_, cfg_.timers, &ifc.timers);
   o.quick_leave = ifc.quick_leave.value_or(cfg_.quick_leave);
   o.max_groups = ifc.max_groups;
-  o.max_sources = ifc.max_sources;
+  o.max_sources = ifc.max_sources ? ifc.max_sources : cfg_.max_sources.value_or(config::kDefaultMaxSources);
+  o.max_groups_per_host = ifc.max_groups_per_host
+                              ? ifc.max_groups_per_host
+                              : cfg_.max_groups_per_host.value_or(config::kDefaultMaxGroupsPerHost);
+  o.instance_budget = budget_;
   return o;
 }
 
@@ -76,6 +81,8 @@ const ProxyCore::Upstream* ProxyCore::find_upstream(const std::string& ifname) c
 void ProxyCore::absorb(Effects& e, TimePoint now, CoreEffects& out) {
   for (auto& p : e.packets) out.packets.push_back(std::move(p));
   e.packets.clear();
+  for (auto& r : e.refusals) out.refusals.push_back(std::move(r));
+  e.refusals.clear();
   // RFC 4605 §4.1: a membership change on a downstream changes the merged
   // state at once, and with it the upstream report and the forwarding.
   const auto changed = std::move(e.changed_groups);
@@ -187,6 +194,18 @@ void ProxyCore::handle_packet(const std::string& ifname, const codec::Packet& pa
     return;
   }
   absorb(e, now, out);
+}
+
+void ProxyCore::begin_batch() {
+  for (auto& u : upstreams_) u->host->hold_reports();
+}
+
+void ProxyCore::end_batch(TimePoint now, CoreEffects& out) {
+  for (auto& u : upstreams_) {
+    Effects e;
+    u->host->flush_reports(now, e);
+    for (auto& p : e.packets) out.packets.push_back(std::move(p));
+  }
 }
 
 // --- Timers -----------------------------------------------------------------------

@@ -42,6 +42,7 @@ struct RouteChange {
 struct CoreEffects {
   std::vector<OutgoingPacket> packets;
   std::vector<RouteChange> routes;
+  std::vector<Refusal> refusals;  // records refused by a limit, for the log
   // Read the packet counters of the instance's MFC entries and hand them to
   // source_counters(), then call source_counters_done() (source liveness).
   bool read_counters = false;
@@ -104,6 +105,11 @@ class ProxyCore {
   void source_counters_done(bool complete, TimePoint now, CoreEffects& out);
   // Time between two counter reads while the instance has (S,G) entries.
   Duration counter_interval() const;
+  // A batch of events (the instance thread's mailbox batch): the upstream
+  // state-change reports the batch causes go out at end_batch() as one report
+  // per upstream, with a record per changed group (UpstreamHost::hold_reports).
+  void begin_batch();
+  void end_batch(TimePoint now, CoreEffects& out);
 
   // The instance is going away (daemon stop, instance removed): every
   // upstream reports that it left its groups (RFC 3376 §5.1 state-change
@@ -183,6 +189,9 @@ class ProxyCore {
 
   config::Protocol protocol_;
   config::InstanceConfig cfg_;
+  // `pinstance NAME max-groups`: shared with every DownstreamRouter (declared
+  // before the routers, so it outlives them).
+  std::shared_ptr<GroupBudget> budget_ = std::make_shared<GroupBudget>();
   RandomSource random_;
   std::vector<std::unique_ptr<Upstream>> upstreams_;            // priority order
   std::map<std::string, std::unique_ptr<Downstream>> downstreams_;

@@ -10,6 +10,7 @@ namespace mcproxy::instances {
 
 void ProxyCore::reconfigure(const config::InstanceConfig& cfg, TimePoint now, CoreEffects& out) {
   cfg_ = cfg;
+  budget_->limit = cfg_.max_groups.value_or(config::kDefaultInstanceMaxGroups);
   std::vector<std::unique_ptr<Upstream>> old_upstreams = std::move(upstreams_);
   upstreams_.clear();
   for (const auto& ifc : cfg_.upstreams) {
@@ -78,6 +79,9 @@ std::unique_ptr<DownstreamRouter> ProxyCore::take_downstream(const std::string& 
   auto it = downstreams_.find(ifname);
   if (it == downstreams_.end()) return nullptr;
   auto router = std::move(it->second->router);
+  // Its groups leave this instance's budget here, on this instance's thread;
+  // the adopting instance counts them into its own (DownstreamRouter::reconfigure).
+  if (router) router->detach_budget();
   downstreams_.erase(it);
   remove_routes_from(ifname, now, out);  // its senders' entries
   refresh_all(now, out);  // its groups may no longer be wanted here

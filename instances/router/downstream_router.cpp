@@ -28,6 +28,59 @@ struct GroupEntry {
   HostTracker hosts;
 };
 
+// This router's share of the instance's group budget (GroupBudget): what it
+// holds is given back when it is destroyed and taken again by a copy, so the
+// instance total stays the sum over its live routers.
+class BudgetShare {
+ public:
+  BudgetShare() = default;
+  BudgetShare(const BudgetShare& o) : budget_(o.budget_), held_(o.held_) {
+    if (budget_) budget_->used += held_;
+  }
+  BudgetShare& operator=(const BudgetShare& o) {
+    if (this != &o) {
+      release();
+      budget_ = o.budget_;
+      held_ = o.held_;
+      if (budget_) budget_->used += held_;
+    }
+    return *this;
+  }
+  BudgetShare(BudgetShare&& o) noexcept : budget_(std::move(o.budget_)), held_(std::exchange(o.held_, 0)) {}
+  BudgetShare& operator=(BudgetShare&& o) noexcept {
+    if (this != &o) {
+      release();
+      budget_ = std::move(o.budget_);
+      held_ = std::exchange(o.held_, 0);
+    }
+    return *this;
+  }
+  ~BudgetShare() { release(); }
+
+  // Moves what this router holds to another instance's budget (handover, reconfiguration).
+  void rebind(const std::shared_ptr<GroupBudget>& budget) {
+    if (budget == budget_) return;
+    if (budget_) budget_->used -= held_;
+    budget_ = budget;
+    if (budget_) budget_->used += held_;
+  }
+  void add(bool had, bool has) {
+    if (had == has) return;
+    held_ = has ? held_ + 1 : held_ - 1;
+    if (budget_) budget_->used = has ? budget_->used + 1 : budget_->used - 1;
+  }
+  bool exhausted() const { return budget_ && budget_->exhausted(); }
+  std::size_t held() const { return held_; }
+
+ private:
+  void release() {
+    if (budget_) budget_->used -= held_;
+    held_ = 0;
+  }
+  std::shared_ptr<GroupBudget> budget_;
+  std::size_t held_ = 0;  // groups with interest on this router
+};
+
 // Records that can make a group wanted that was not (for max_groups).
 bool creates_interest(RecordType type, const SourceSet& sources) {
   return type == RecordType::ModeIsExclude || type == RecordType::ChangeToExcludeMode ||
@@ -41,7 +94,9 @@ struct DownstreamRouter::Impl {
       : interface(std::move(ifname)),
         options(std::move(opts)),
         family(config::family_of(options.protocol)),
-        querier(options.timers) {}
+        querier(options.timers) {
+    share.rebind(options.instance_budget);
+  }
 
   std::string interface;
   DownstreamOptions options;
@@ -50,12 +105,30 @@ struct DownstreamRouter::Impl {
   TimerQueue queue;
   std::map<Address, GroupEntry> groups;
   Counters counters;
+  BudgetShare share;                           // groups with interest, counted into the instance's budget
+  std::map<Address, std::size_t> host_groups;  // tracked host -> groups it has joined here
+
+  bool tracks(const GroupEntry& entry, const Address& host) const {
+    return !host.is_unspecified() && entry.hosts.interests().contains(host);
+  }
+  void host_count(const Address& host, bool had, bool has) {
+    if (had == has) return;
+    if (has) {
+      ++host_groups[host];
+    } else if (auto it = host_groups.find(host); it != host_groups.end() && --it->second == 0) {
+      host_groups.erase(it);
+    }
+  }
 
   Context context(TimePoint now) { return Context{now, querier.effective_timers(), queue}; }
   CompatibilityMode configured_level() const { return level_of(options.protocol); }
   codec::Version query_version() const { return to_version(configured_level(), family); }
 
   void drop(const std::string& reason) { ++counters.dropped[reason]; }
+  void refuse(const std::string& reason, const Address& host, const Address& group, Effects& out) {
+    drop(reason);
+    out.refusals.push_back({interface, reason, host, group});
+  }
 
   std::optional<Membership> membership_of(const Address& group) const {
     const auto it = groups.find(group);
@@ -69,6 +142,7 @@ struct DownstreamRouter::Impl {
     const auto it = groups.find(group);
     if (it == groups.end()) return;
     if (it->second.state.has_interest() || it->second.queries.pending()) return;
+    for (const auto& [host, interest] : it->second.hosts.interests()) host_count(host, true, false);
     queue.cancel_group(group);
     groups.erase(it);
   }
@@ -190,10 +264,18 @@ struct DownstreamRouter::Impl {
 
     auto it = groups.find(group);
     const bool had_interest = it != groups.end() && it->second.state.has_interest();
-    if (!had_interest && options.max_groups && creates_interest(type, sources)) {
-      std::size_t wanted = 0;
-      for (const auto& [g, e] : groups) wanted += e.state.has_interest() ? 1 : 0;
-      if (wanted >= *options.max_groups) return drop("max-groups");
+    const bool host_known = it != groups.end() && tracks(it->second, host);
+    // Limits: checked in O(1) (counts kept as state changes), so refusing a
+    // flood costs no more than accepting a report.
+    if (creates_interest(type, sources)) {
+      if (!host_known && !host.is_unspecified() && options.max_groups_per_host) {
+        const auto h = host_groups.find(host);
+        if (h != host_groups.end() && h->second >= *options.max_groups_per_host)
+          return refuse("max-groups-per-host", host, group, out);
+      }
+      if (!had_interest && options.max_groups && share.held() >= *options.max_groups)
+        return refuse("max-groups", host, group, out);
+      if (!had_interest && share.exhausted()) return refuse("max-groups-instance", host, group, out);
     }
     if (it == groups.end()) it = groups.emplace(group, GroupEntry(group)).first;
     GroupEntry& entry = it->second;
@@ -206,14 +288,17 @@ struct DownstreamRouter::Impl {
       return collect_garbage(group);
     }
     if (options.max_sources && entry.state.source_count_after(record->type, record->sources) > *options.max_sources) {
-      drop("max-sources");
+      refuse("max-sources", host, group, out);
       return collect_garbage(group);
     }
 
     const auto before = membership_of(group);
     entry.hosts.on_record(host, record->type, record->sources, ctx);
+    host_count(host, host_known, tracks(entry, host));
     carry_out(entry, entry.state.on_record(record->type, record->sources, ctx), ctx, out);
-    if (membership_of(group) != before) out.changed_groups.insert(group);
+    const auto after = membership_of(group);
+    share.add(before.has_value(), after.has_value());
+    if (after != before) out.changed_groups.insert(group);
     collect_garbage(group);
   }
 
@@ -336,10 +421,17 @@ struct DownstreamRouter::Impl {
       case TimerKind::GroupTimer: entry.state.on_group_timer(ctx); break;
       case TimerKind::SourceTimer: entry.state.on_source_timer(key.item, ctx); break;
       case TimerKind::QueryRetransmission: transmit_specific_queries(entry, ctx, out); break;
-      case TimerKind::HostInterest: entry.hosts.on_expiry(key.item); break;
+      case TimerKind::HostInterest: {
+        const bool had = tracks(entry, key.item);
+        entry.hosts.on_expiry(key.item);
+        host_count(key.item, had, tracks(entry, key.item));
+        break;
+      }
       default: break;  // Host Present timers: the compatibility mode follows from the queue
     }
-    if (membership_of(key.group) != before) out.changed_groups.insert(key.group);
+    const auto after = membership_of(key.group);
+    share.add(before.has_value(), after.has_value());
+    if (after != before) out.changed_groups.insert(key.group);
     collect_garbage(key.group);
   }
 };
@@ -364,6 +456,11 @@ void DownstreamRouter::set_address(const Address& own, TimePoint now, Effects& o
   if (family_of(own) != impl_->family) return impl_->drop("own-address-wrong-family");
   Context ctx = impl_->context(now);
   impl_->carry_out(impl_->querier.set_address(own, ctx), out);
+}
+
+void DownstreamRouter::detach_budget() {
+  impl_->options.instance_budget.reset();
+  impl_->share.rebind(nullptr);
 }
 
 void DownstreamRouter::start(TimePoint now, Effects& out) {
@@ -393,6 +490,7 @@ void DownstreamRouter::reconfigure(const DownstreamOptions& options, TimePoint n
   }
   const bool lower_version = level_of(options.protocol) < impl_->configured_level();
   impl_->options = options;
+  impl_->share.rebind(options.instance_budget);
   // Pending Q(G,A) cannot be sent in IGMPv1/v2 or MLDv1 form.
   if (lower_version) impl_->stop_specific_queries();
   Context ctx = impl_->context(now);
@@ -468,6 +566,13 @@ std::optional<TimePoint> DownstreamRouter::group_timer(const Address& group) con
 
 std::optional<TimePoint> DownstreamRouter::source_timer(const Address& group, const Address& source) const {
   return impl_->queue.deadline(TimerKey{TimerKind::SourceTimer, group, source});
+}
+
+std::size_t DownstreamRouter::groups_with_interest() const { return impl_->share.held(); }
+
+std::size_t DownstreamRouter::groups_of_host(const Address& host) const {
+  const auto it = impl_->host_groups.find(host);
+  return it == impl_->host_groups.end() ? 0 : it->second;
 }
 
 unsigned DownstreamRouter::pending_group_queries(const Address& group) const {

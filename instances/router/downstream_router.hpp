@@ -5,6 +5,7 @@
 #pragma once
 
 #include "instances/effects.hpp"
+#include "instances/router/group_budget.hpp"
 #include "modules/config/config.hpp"
 #include "modules/codec/message.hpp"
 #include "modules/common/address.hpp"
@@ -34,8 +35,13 @@ struct DownstreamOptions {
   config::Protocol protocol = config::Protocol::IGMPv3;
   config::Timers timers;
   bool quick_leave = false;
-  std::optional<unsigned> max_groups;   // reports for more groups are dropped (counted)
-  std::optional<unsigned> max_sources;  // per group
+  // Limits (doc/configuration.md, "Limits"): a record that would exceed one is
+  // refused and counted by reason ("max-groups", "max-groups-per-host",
+  // "max-groups-instance", "max-sources"); the state stays as it was.
+  std::optional<unsigned> max_groups;           // groups with interest on this downstream
+  std::optional<unsigned> max_sources;          // per group
+  std::optional<unsigned> max_groups_per_host;  // groups one tracked host may have joined here
+  std::shared_ptr<GroupBudget> instance_budget;  // shared by the instance's downstreams; null: none
 };
 
 class DownstreamRouter {
@@ -59,6 +65,9 @@ class DownstreamRouter {
   // memberships stay and keep timing out; start() again sends the startup
   // queries, and the memberships still valid are forwarded at once.
   void stop(TimePoint now, Effects& out);
+  // Gives this router's groups back to its instance budget and stops counting
+  // them there (before it moves to another instance's thread).
+  void detach_budget();
   // Changes timers and options at runtime; state is kept.
   void reconfigure(const DownstreamOptions& options, TimePoint now, Effects& out);
 
@@ -98,6 +107,10 @@ class DownstreamRouter {
 
   // The remaining Last Member Query retransmissions of a group (tests, status).
   unsigned pending_group_queries(const Address& group) const;
+
+  // Groups with interest here, and groups a tracked host has joined here (limits, status).
+  std::size_t groups_with_interest() const;
+  std::size_t groups_of_host(const Address& host) const;
 
  private:
   struct Impl;  // instances/router/downstream_router.cpp

@@ -13,6 +13,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -21,6 +22,16 @@ namespace mcproxy::instances {
 namespace {
 
 std::atomic<std::uint64_t> g_next_subscriber{1};
+
+// The bulk lane of the instance mailbox follows the instance's group limit: a
+// sixteenth of it, 64..4096 slots. Beyond that a burst waits in the kernel's
+// socket queue (the Receiver's backpressure), so the slots only need to cover
+// the wake-up latency of the instance thread. Fixed at start (a mailbox cannot
+// be resized while producers hold it).
+std::size_t mailbox_capacity(const config::InstanceConfig& cfg) {
+  const std::size_t groups = cfg.max_groups.value_or(config::kDefaultInstanceMaxGroups);
+  return std::clamp<std::size_t>(groups / 16, 64, InstanceMailbox::kDefaultCapacity);
+}
 
 RandomSource make_random() {
   auto engine = std::make_shared<std::mt19937>(std::random_device{}());
@@ -48,7 +59,7 @@ ProxyInstance::ProxyInstance(config::Protocol protocol, config::InstanceConfig c
       log_(log4cplus::Logger::getInstance("mcproxy.instance." + cfg.name)),
       dynamic_(with_config(cfg)),
       core_(std::make_unique<ProxyCore>(protocol, dynamic_.effective(), make_random())),
-      mailbox_(std::make_shared<InstanceMailbox>()),
+      mailbox_(std::make_shared<InstanceMailbox>(mailbox_capacity(cfg))),
       control_(256),
       links_(config::family_of(protocol)),
       subscriber_id_(g_next_subscriber.fetch_add(1)) {
@@ -78,7 +89,8 @@ void ProxyInstance::stop() {
 
 bool ProxyInstance::post_control(std::function<void(ProxyInstance&)> fn) {
   if (stop_requested_.load()) return false;
-  return control_.post(std::move(fn));
+  control_.post_control(std::move(fn));  // never lost to a full mailbox
+  return true;
 }
 
 void ProxyInstance::loop() {
@@ -94,7 +106,12 @@ void ProxyInstance::loop() {
       LOG4CPLUS_ERROR(log_, "poll failed: errno " << errno);
       break;
     }
+    // One batch: the upstream reports it causes leave together at its end.
+    core_->begin_batch();
     mailbox_->drain([this](InstanceEvent&& e) { handle(std::move(e)); }, 1024);
+    CoreEffects batched;
+    core_->end_batch(now(), batched);
+    apply(batched);
     control_.drain([this](std::function<void(ProxyInstance&)>&& fn) { fn(*this); }, 64);
     reschedule_timer();
   }
@@ -135,7 +152,9 @@ void ProxyInstance::handle(InstanceEvent&& event) {
         } else if constexpr (std::is_same_v<T, RoutingFailure>) {
           ++kernel_failures_;
           last_kernel_failure_ = e.operation + ": " + e.error;
-          LOG4CPLUS_ERROR(log_, "kernel: " << last_kernel_failure_);
+          // A flood of data or reports can make many kernel calls fail at once.
+          if (auto held = log_limiter_.admit("kernel " + e.operation.substr(0, e.operation.find(' ')), now()))
+            LOG4CPLUS_ERROR(log_, "kernel: " << last_kernel_failure_ << RateLimitedLog::suffix(*held));
           if (auto it = counter_requests_.find(e.request_id); e.request_id != 0 && it != counter_requests_.end()) {
             auto done = std::move(it->second);
             counter_requests_.erase(it);
@@ -218,6 +237,13 @@ const config::InterfaceConfig* ProxyInstance::interface_config(const std::string
 // --- Effects --------------------------------------------------------------------
 
 void ProxyInstance::apply(CoreEffects& effects) {
+  // A host can send refused records at any rate: one line per reason and
+  // interface and interval, the rest counted (show stats: refused_*).
+  for (const auto& r : effects.refusals) {
+    if (auto held = log_limiter_.admit(r.reason + " " + r.interface, now()))
+      LOG4CPLUS_WARN(log_, r.reason << " on " << r.interface << " reached: record for " << r.group.to_string()
+                                    << " from " << r.host.to_string() << " refused" << RateLimitedLog::suffix(*held));
+  }
   for (auto& p : effects.packets) {
     const auto* link = links_.find(p.interface);
     if (link == nullptr || !link->active) continue;

@@ -10,6 +10,7 @@
 #include "modules/common/instance_event.hpp"
 #include "modules/common/mailbox.hpp"
 #include "modules/common/mroute_types.hpp"
+#include "modules/common/rate_limited_log.hpp"
 
 #include <log4cplus/logger.h>
 
@@ -65,7 +66,7 @@ class ProxyInstance {
   const TableId& table() const { return table_; }
 
   // Runs `fn` on the instance thread (for status and reconfiguration). False
-  // if the control mailbox is full or the instance stopped.
+  // only if the instance stopped (the control mailbox's control lane never refuses).
   bool post_control(std::function<void(ProxyInstance&)> fn);
 
   // --- instance thread only (inside a control function) ----------------------
@@ -89,6 +90,8 @@ class ProxyInstance {
   std::uint64_t kernel_failures() const { return kernel_failures_; }
   // IGMP/MLD messages on a downstream from outside its subnets and alternative-subnets.
   std::uint64_t foreign_subnet_drops() const { return foreign_subnet_drops_; }
+  // Packets and upcalls the instance mailbox refused (its bulk lane was full).
+  std::uint64_t mailbox_dropped() const { return mailbox_->dropped(); }
   const std::string& last_kernel_failure() const { return last_kernel_failure_; }
   // Interfaces matching a downstream pattern (`ppp*`) refused for lack of VIFs.
   std::uint64_t dynamic_interfaces_refused() const { return dynamic_.refused(); }
@@ -132,7 +135,7 @@ class ProxyInstance {
   DynamicInterfaces dynamic_;        // instance thread only (after start)
   std::unique_ptr<ProxyCore> core_;  // instance thread only (after start)
   std::shared_ptr<InstanceMailbox> mailbox_;
-  Mailbox<std::function<void(ProxyInstance&)>> control_;
+  Mailbox<std::function<void(ProxyInstance&)>> control_;  // control lane only
   LinkTable links_;                          // configured interfaces
   std::map<VifIndex, std::string> vifs_;     // VIF number -> name
   std::uint64_t next_request_ = 1;
@@ -145,6 +148,7 @@ class ProxyInstance {
   std::uint64_t foreign_subnet_drops_ = 0;
   std::optional<TimePoint> last_refusal_log_;
   std::string last_kernel_failure_;
+  RateLimitedLog log_limiter_;  // instance thread: messages hosts or data can trigger
   std::atomic<bool> stop_requested_{false};
   bool started_ = false;
   std::thread thread_;

@@ -112,10 +112,14 @@ using InstanceMailbox = Mailbox<InstanceEvent>;
 // stops receiving, and a late reply is dropped instead of touching freed memory.
 using InstanceMailboxRef = std::weak_ptr<InstanceMailbox>;
 
-// Posts to a weakly held mailbox; false if the instance is gone or its mailbox full.
+// Posts a control-plane event (timer expiry, routing reply, link event) to a
+// weakly held mailbox, on its control lane: never refused. False only if the
+// instance is gone.
 inline bool post_to(const InstanceMailboxRef& ref, InstanceEvent event) {
-  if (auto mailbox = ref.lock()) return mailbox->post(std::move(event));
-  return false;
+  auto mailbox = ref.lock();
+  if (!mailbox) return false;
+  mailbox->post_control(std::move(event));
+  return true;
 }
 
 }  // namespace mcproxy

@@ -16,7 +16,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -24,7 +26,7 @@
 namespace mcproxy {
 
 // Threading contract:
-//   post(), dropped(), capacity(), notify()  any thread
+//   post(), post_control(), has_room(), dropped(), capacity(), notify()  any thread
 //   drain(), wait(), fd()-polling            the owner thread only
 //
 // Design (see doc/architecture.md, "Mailboxes"): boost::lockfree::queue only holds
@@ -37,6 +39,21 @@ namespace mcproxy {
 // allocation happens on post() beyond what the message itself owns, nothing
 // raw-owning crosses threads, and a full mailbox is detected without blocking:
 // no free index means "drop and count".
+//
+// Two lanes (doc/architecture.md, "Mailboxes", has the policy per message kind):
+//   post()          the bulk lane: the bounded slots above. For traffic whose
+//                   sender can hold back or whose loss the protocol repairs
+//                   (received packets, upcalls, packets to send). When full, the
+//                   message is dropped and counted; has_room() lets a producer
+//                   stop before that (the Receiver's backpressure).
+//   post_control()  the control lane: a short FIFO under a mutex, never refused.
+//                   For what must not be lost (link events, timer expiries,
+//                   routing requests and replies, control requests, stop). Its
+//                   producers are bounded by their own rate; the peak backlog is
+//                   kept for status output.
+// drain() hands out the control lane first, so a flooded bulk lane cannot
+// delay a control message by more than one batch. Order is kept per producer
+// within a lane, not across the two lanes.
 template <class Message>
 class Mailbox {
  public:
@@ -66,12 +83,30 @@ class Mailbox {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
+    in_use_.fetch_add(1, std::memory_order_relaxed);
     slots_[index].emplace(std::move(message));
     [[maybe_unused]] const bool ok = ready_.bounded_push(index);
     assert(ok);  // ready_ has room for every slot
     notify();
     return true;
   }
+
+  // Any thread; never refused (the control lane, see above).
+  void post_control(Message message) {
+    {
+      std::lock_guard lock(control_mutex_);
+      control_.push_back(std::move(message));
+      const std::uint64_t n = control_.size();
+      if (n > control_peak_.load(std::memory_order_relaxed)) control_peak_.store(n, std::memory_order_relaxed);
+    }
+    control_posted_.fetch_add(1, std::memory_order_relaxed);
+    notify();
+  }
+
+  // Any thread: whether a bulk post() would find a free slot now (a hint under
+  // concurrency; exact for a single bulk producer such as the Receiver).
+  bool has_room() const { return in_use_.load(std::memory_order_relaxed) < capacity_; }
+  std::size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
 
   // Any thread: wakes the owner without a message (used to ask a loop to look at
   // its stop flag).
@@ -90,18 +125,29 @@ class Mailbox {
     assert(owner_.is_owner());
     clear_wakeup();
     std::size_t handled = 0;
+    // The control lane first, all of it (what it holds is small and urgent).
+    std::deque<Message> control;
+    {
+      std::lock_guard lock(control_mutex_);
+      control.swap(control_);
+    }
+    for (auto& message : control) {
+      ++handled;
+      handler(std::move(message));
+    }
     std::uint32_t index = 0;
     while (handled < max && ready_.pop(index)) {
       Message message = std::move(*slots_[index]);
       slots_[index].reset();
       [[maybe_unused]] const bool ok = free_.bounded_push(index);
       assert(ok);
+      in_use_.fetch_sub(1, std::memory_order_relaxed);
       ++handled;
       handler(std::move(message));
     }
     // Possibly more left: stay readable. (queue::empty() is only a hint under
     // concurrency, so do not consult it; a spurious wake-up drains nothing.)
-    if (handled == max) notify();
+    if (handled >= max) notify();
     return handled;
   }
 
@@ -119,7 +165,11 @@ class Mailbox {
 
   // Readable while messages may be waiting: for the owner's poll/epoll set.
   int fd() const { return event_fd_.get(); }
+  // Bulk messages refused because every slot was taken.
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  // Control messages posted, and the most that ever waited at once.
+  std::uint64_t control_posted() const { return control_posted_.load(std::memory_order_relaxed); }
+  std::uint64_t control_peak() const { return control_peak_.load(std::memory_order_relaxed); }
   std::size_t capacity() const { return capacity_; }
   // The owner thread binds when its loop starts; until then any thread may drain.
   ThreadChecker& owner() { return owner_; }
@@ -136,6 +186,11 @@ class Mailbox {
   boost::lockfree::queue<std::uint32_t> ready_;
   Fd event_fd_;
   std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::size_t> in_use_{0};
+  std::mutex control_mutex_;
+  std::deque<Message> control_;  // guarded by control_mutex_
+  std::atomic<std::uint64_t> control_posted_{0};
+  std::atomic<std::uint64_t> control_peak_{0};
   ThreadChecker owner_;
 };
 

@@ -24,10 +24,11 @@ std::string option_misplaced(const std::string& name, const std::optional<Role>&
                                name == "last-member-query-interval" || name == "last-member-query-count" ||
                                name == "startup-query-interval" || name == "startup-query-count" ||
                                name == "quick-leave" || name == "max-groups" || name == "max-sources" ||
-                               name == "query-source";
+                               name == "max-groups-per-host" || name == "query-source";
   const bool upstream_only = name == "unsolicited-report-interval";
-  const bool interface_only = name == "alternative-subnets" || name == "threshold" || name == "max-groups" ||
-                              name == "max-sources" || name == "query-source";
+  // `pinstance NAME max-groups N` is the instance's own limit; max-sources and
+  // max-groups-per-host there are the defaults of its downstreams.
+  const bool interface_only = name == "alternative-subnets" || name == "threshold" || name == "query-source";
   if (role && name == "source-idle-timeout") {
     return "'source-idle-timeout' is an instance option: write 'pinstance NAME source-idle-timeout DURATION'";
   }
@@ -389,8 +390,10 @@ class Builder {
       }
       if (name == "alternative-subnets") interface->alternative_subnets = std::get<std::vector<Prefix>>(option.value);
       if (name == "threshold") interface->threshold = *n;
-      if (name == "max-groups") interface->max_groups = *n;
-      if (name == "max-sources") interface->max_sources = *n;
+      if (name == "max-groups") (interface ? interface->max_groups : instance->max_groups) = *n;
+      if (name == "max-sources") (interface ? interface->max_sources : instance->max_sources) = *n;
+      if (name == "max-groups-per-host")
+        (interface ? interface->max_groups_per_host : instance->max_groups_per_host) = *n;
       if (name == "query-source") interface->query_source = std::get<Address>(option.value);
       if (name == "source-idle-timeout") instance->source_idle_timeout = *d;
       (interface ? interface->option_where : instance->option_where)[name] = option.where;

@@ -55,6 +55,8 @@ const std::map<std::string, CountRange>& count_ranges() {
       {"threshold", {1, 255, "an IP TTL"}},
       {"max-groups", {1, 65535, ""}},
       {"max-sources", {1, 65535, ""}},
+      {"max-groups-per-host", {1, 65535, ""}},
+      {"instance max-groups", {1, kMaxInstanceMaxGroups, ""}},
   };
   return kRanges;
 }
@@ -196,6 +198,20 @@ class Checker {
                      " (RFC 3376 §8.3)");
   }
 
+  void check_instance_limits(const InstanceConfig& instance) {
+    auto count = [&](const std::string& name, const std::string& range_name, const std::optional<unsigned>& value) {
+      const CountRange& range = count_ranges().at(range_name);
+      if (value && (*value < range.min || *value > range.max)) {
+        error(where_of(instance.option_where, name, instance.where),
+              name + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
+                  std::to_string(range.max));
+      }
+    };
+    count("max-groups", "instance max-groups", instance.max_groups);
+    count("max-sources", "max-sources", instance.max_sources);
+    count("max-groups-per-host", "max-groups-per-host", instance.max_groups_per_host);
+  }
+
   void check_interface_options(const InterfaceConfig& i) {
     check_timer_ranges(i.timers, i.option_where, i.where);
     auto count = [&](const std::string& name, const std::optional<unsigned>& value) {
@@ -209,6 +225,7 @@ class Checker {
     count("threshold", i.threshold);
     count("max-groups", i.max_groups);
     count("max-sources", i.max_sources);
+    count("max-groups-per-host", i.max_groups_per_host);
     for (const Prefix& p : i.alternative_subnets) {
       check_family(p.network, where_of(i.option_where, "alternative-subnets", i.where));
     }
@@ -295,6 +312,7 @@ class Checker {
                                   " per multicast routing table (MAXVIFS)");
       }
       check_timer_ranges(instance.timers, instance.option_where, instance.where);
+      check_instance_limits(instance);
       check_response_below_interval(instance, nullptr);
       if (instance.source_idle_timeout < kMinSourceIdleTimeout || instance.source_idle_timeout > kMaxSourceIdleTimeout) {
         // Below 5 s a source with a short pause (a bursty sender, a lost

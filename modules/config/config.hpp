@@ -143,7 +143,8 @@ struct InterfaceConfig {
   std::vector<Prefix> alternative_subnets;     // sources accepted besides the link's own subnets
   std::optional<unsigned> threshold;           // minimal TTL to forward out of this interface (VIF threshold); 1..255
   std::optional<unsigned> max_groups;          // downstream limit; unset = unlimited
-  std::optional<unsigned> max_sources;         // per group; unset = unlimited
+  std::optional<unsigned> max_sources;         // per group; unset = the instance's, then kDefaultMaxSources
+  std::optional<unsigned> max_groups_per_host;  // groups one host may join here; unset = the instance's
   // Downstream: the source address of our queries instead of the interface's
   // own (doc/operations.md, "Interfaces without an address").
   std::optional<Address> query_source;
@@ -174,6 +175,13 @@ struct StaticRoute {
   std::vector<SourceLocation> downstreams_where;  // parallel to downstreams (may be empty)
 };
 
+// Limits that bound the memory hosts can make an instance use (doc/configuration.md,
+// "Limits"): defaults sized for a small router, about 1.4 KB per group.
+inline constexpr unsigned kDefaultInstanceMaxGroups = 16384;   // group memberships over all downstreams
+inline constexpr unsigned kDefaultMaxGroupsPerHost = 1024;     // groups one host (report source) may join
+inline constexpr unsigned kDefaultMaxSources = 64;             // sources per group and downstream
+inline constexpr unsigned kMaxInstanceMaxGroups = 1u << 20;     // the largest `pinstance NAME max-groups`
+
 struct InstanceConfig {
   std::string name;
   // `pinstance NAME protocol MLDv2;`: unset = the file's `protocol`
@@ -188,6 +196,9 @@ struct InstanceConfig {
   // nothing for this long loses its kernel entry. Default: RFC 7761 §4.11's
   // Keepalive_Period (210 s), the time a PIM router keeps an (S,G) without data.
   Duration source_idle_timeout{kDefaultSourceIdleTimeout};
+  std::optional<unsigned> max_groups;           // over all downstreams; unset = kDefaultInstanceMaxGroups
+  std::optional<unsigned> max_groups_per_host;  // default for the downstreams; unset = kDefaultMaxGroupsPerHost
+  std::optional<unsigned> max_sources;          // default for the downstreams; unset = kDefaultMaxSources
   RuleMatching rule_matching;  // upstream out: All (default) or First
   RuleMatching upstream_in_rule_matching{RuleMatching::Kind::First, Duration{0}};  // First or Mutex
   std::vector<StaticRoute> static_routes;

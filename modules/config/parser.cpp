@@ -38,7 +38,7 @@ struct OptionSpec {
 
 // Every option of an option statement; which level/role may use which is
 // decided when the statement is applied (builder.cpp).
-constexpr std::array<OptionSpec, 16> kOptions{{
+constexpr std::array<OptionSpec, 17> kOptions{{
     {"query-interval", ValueType::Duration},
     {"query-response-interval", ValueType::Duration},
     {"robustness", ValueType::Count},
@@ -55,6 +55,7 @@ constexpr std::array<OptionSpec, 16> kOptions{{
     {"query-source", ValueType::Address},
     {"source-idle-timeout", ValueType::Duration},
     {"protocol", ValueType::Protocol},  // per instance: IGMP and MLD side by side
+    {"max-groups-per-host", ValueType::Count},
 }};
 
 const OptionSpec* find_option(std::string_view name) {

@@ -97,6 +97,7 @@ void interface_text(std::ostream& out, Protocol protocol, const InstanceConfig& 
   if (i.max_groups) out << "        max-groups " << *i.max_groups << "\n";
   if (i.max_sources) out << "        max-sources " << *i.max_sources << "\n";
   if (i.query_source) out << "        query-source " << i.query_source->to_string() << "\n";
+  if (i.max_groups_per_host) out << "        max-groups-per-host " << *i.max_groups_per_host << "\n";
   filter_text(out, "in ", i.filter_in);
   filter_text(out, "out", i.filter_out);
 }
@@ -124,6 +125,9 @@ std::string summarize(const Configuration& config) {
     timers_text(out, effective(protocol, instance.timers), "      ");
     out << "    quick-leave " << (instance.quick_leave ? "on" : "off") << "\n";
     out << "    source-idle-timeout " << format_duration(instance.source_idle_timeout) << "\n";
+    out << "    limits: max-groups " << instance.max_groups.value_or(kDefaultInstanceMaxGroups)
+        << ", max-groups-per-host " << instance.max_groups_per_host.value_or(kDefaultMaxGroupsPerHost)
+        << ", max-sources " << instance.max_sources.value_or(kDefaultMaxSources) << "\n";
     out << "    rule matching: upstream out " << matching_text(instance.rule_matching) << ", upstream in "
         << matching_text(instance.upstream_in_rule_matching) << "\n";
     for (const StaticRoute& r : instance.static_routes) {

@@ -66,6 +66,9 @@ struct Datagram {
   Address destination;     // IPv6 only (IPV6_PKTINFO)
   int hop_limit = -1;      // IPV6_HOPLIMIT; -1 if absent
   bool router_alert = false;  // IPv6 hop-by-hop Router Alert option present (IPV6_HOPOPTS)
+  // SO_RXQ_OVFL: how many packets the kernel has dropped on this socket's full
+  // receive queue since it was opened (a running count, wrapping at 2^32).
+  std::optional<std::uint32_t> queue_drops;
 };
 
 // Result of probe_features(), for `mcproxy --check-kernel`.

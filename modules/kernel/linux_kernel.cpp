@@ -82,6 +82,25 @@ KernelStatus set_icmp6_filter(int fd, std::initializer_list<int> pass) {
   return {};
 }
 
+// Receive queue of the sockets the Receiver reads: room for a burst of reports
+// while the Receiver holds back for a full instance mailbox (backpressure,
+// doc/architecture.md "Mailboxes"). A raw socket's queue counts each packet's
+// whole buffer (truesize, ~1 KiB for a small report on a veth), so 4 MiB hold
+// about 4 000 reports. SO_RCVBUFFORCE passes net.core.rmem_max (root, or
+// CAP_NET_ADMIN); otherwise SO_RCVBUF gives what rmem_max allows.
+constexpr int kReceiveQueueBytes = 4 << 20;
+
+// Best effort: a smaller queue or no overflow count is no reason to fail.
+void size_receive_queue(int fd) {
+  const int bytes = kReceiveQueueBytes;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) < 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  // SO_RXQ_OVFL: every datagram carries the socket's running count of packets
+  // dropped on a full queue, so the Receiver can count the kernel's losses.
+  const int on = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
+}
+
 KernelResult<Fd> raw_socket(Family f) {
   const int fd = f == Family::V4 ? ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IGMP)
                                  : ::socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
@@ -185,6 +204,7 @@ KernelResult<Fd> LinuxKernel::open_mroute_socket(Family family) {
     // only (ip6mr queues them with sock_queue_rcv_skb, past the ICMPv6 filter).
     if (auto s = set_icmp6_filter(fd->get(), {}); !s) return std::unexpected(s.error());
   }
+  size_receive_queue(fd->get());  // the Receiver reads IGMP and upcalls from it
   return fd;
 }
 
@@ -458,6 +478,7 @@ KernelResult<Fd> LinuxKernel::open_packet_socket(Family family, PacketSocketRole
       if (st) st = set_int(s, IPPROTO_IPV6, IPV6_RECVHOPOPTS, 1, "setsockopt(IPV6_RECVHOPOPTS)");
     }
   }
+  if (st && role == PacketSocketRole::Receive) size_receive_queue(s);
   if (!st) return std::unexpected(st.error());
   return fd;
 }
@@ -629,6 +650,11 @@ KernelResult<std::optional<Datagram>> LinuxKernel::receive(int fd, Family family
       std::memcpy(&info, CMSG_DATA(c), sizeof info);
       d.ifindex = static_cast<int>(info.ipi6_ifindex);
       d.destination = address_of(info.ipi6_addr);
+    } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
+               c->cmsg_len >= CMSG_LEN(sizeof(std::uint32_t))) {
+      std::uint32_t drops = 0;
+      std::memcpy(&drops, CMSG_DATA(c), sizeof drops);
+      d.queue_drops = drops;
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
       std::memcpy(&d.hop_limit, CMSG_DATA(c), sizeof(int));
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPOPTS && c->cmsg_len >= CMSG_LEN(2)) {

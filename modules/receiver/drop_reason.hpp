@@ -16,7 +16,8 @@ enum class DropReason : std::uint8_t {
   MalformedUpcall,        // an mroute socket delivered an upcall too short or of unknown type
   UnexpectedPacket,       // an ICMPv6 packet on an IPv6 mroute socket (filtered, should not happen)
   InstanceGone,           // the owning instance's mailbox no longer exists
-  MailboxFull,            // the owning instance's mailbox was full
+  MailboxFull,            // the owning instance's mailbox was full (only if backpressure raced)
+  SocketOverflow,         // the kernel dropped packets on a full socket receive queue (SO_RXQ_OVFL)
   ReadError,              // recvmsg failed
   LinkMonitorOverrun,     // netlink dropped notifications (ENOBUFS); a resync followed
   Count_
@@ -33,6 +34,7 @@ inline std::string_view to_string(DropReason r) {
     case DropReason::UnexpectedPacket: return "unexpected packet";
     case DropReason::InstanceGone: return "instance gone";
     case DropReason::MailboxFull: return "instance mailbox full";
+    case DropReason::SocketOverflow: return "socket queue overflow";
     case DropReason::ReadError: return "read error";
     case DropReason::LinkMonitorOverrun: return "link monitor overrun";
     case DropReason::Count_: break;

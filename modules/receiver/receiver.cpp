@@ -116,6 +116,7 @@ ReceiverCounters Receiver::counters() const {
   c.upcalls = upcalls_.load(std::memory_order_relaxed);
   c.link_events = link_events_.load(std::memory_order_relaxed);
   c.registration_conflicts = registration_conflicts_.load(std::memory_order_relaxed);
+  c.backpressure_pauses = backpressure_pauses_.load(std::memory_order_relaxed);
   return c;
 }
 
@@ -127,13 +128,68 @@ void Receiver::watch(int fd) {
     LOG4CPLUS_ERROR(logger(), "epoll_ctl(ADD) failed for fd " << fd << ": errno " << errno);
 }
 
-void Receiver::unwatch(int fd) { ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
+void Receiver::unwatch(int fd) {
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  paused_.erase(fd);
+  queue_drops_seen_.erase(fd);
+}
+
+bool Receiver::has_room(const InstanceMailboxRef& owner) const {
+  auto mailbox = owner.lock();
+  return !mailbox || mailbox->has_room();  // a gone instance: read and count the drop
+}
+
+bool Receiver::room_for_socket(int fd) const {
+  if (fd == mld_socket_.get()) {
+    // One MLD socket feeds every IPv6 instance: read it while all have room.
+    for (const auto& [key, reg] : registrations_)
+      if (key.first == Family::V6 && !has_room(reg.owner)) return false;
+    return true;
+  }
+  for (const auto& [table, socket] : mroute_sockets_)
+    if (socket.socket->get() == fd) return has_room(socket.owner);
+  return true;
+}
+
+void Receiver::pause(int fd) {
+  if (!paused_.insert(fd).second) return;
+  epoll_event ev{};
+  ev.events = 0;  // stays registered, reports nothing
+  ev.data.fd = fd;
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev);
+  backpressure_pauses_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Receiver::resume_paused() {
+  for (auto it = paused_.begin(); it != paused_.end();) {
+    if (!room_for_socket(*it)) {
+      ++it;
+      continue;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = *it;
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, *it, &ev);
+    it = paused_.erase(it);
+  }
+}
+
+void Receiver::count_queue_drops(int fd, const kernel::Datagram& d) {
+  if (!d.queue_drops) return;
+  auto [it, fresh] = queue_drops_seen_.try_emplace(fd, 0u);
+  const std::uint32_t delta = *d.queue_drops - it->second;  // wraps like the kernel's counter
+  it->second = *d.queue_drops;
+  if (delta != 0) drops_[static_cast<std::size_t>(DropReason::SocketOverflow)].fetch_add(delta, std::memory_order_relaxed);
+}
 
 bool Receiver::run_once(std::chrono::milliseconds timeout) {
   assert(mailbox_.owner().is_owner());
+  resume_paused();
+  // While a socket waits for an instance to drain, look again every millisecond.
+  int wait_ms = timeout.count() < 0 ? -1 : static_cast<int>(timeout.count());
+  if (!paused_.empty() && (wait_ms < 0 || wait_ms > 1)) wait_ms = 1;
   std::array<epoll_event, 16> events{};
-  const int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
-                             timeout.count() < 0 ? -1 : static_cast<int>(timeout.count()));
+  const int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), wait_ms);
   if (n < 0) {
     if (errno == EINTR) return true;
     LOG4CPLUS_ERROR(logger(), "epoll_wait failed: errno " << errno);
@@ -218,19 +274,27 @@ void Receiver::handle(ReceiverMessage&& message) {
 void Receiver::deliver(const InstanceMailboxRef& owner, InstanceEvent event) {
   auto mailbox = owner.lock();
   if (!mailbox) return drop(DropReason::InstanceGone);
+  // Link events are control plane: never lost. Packets and upcalls take a
+  // bulk slot; the reads stop before those run out (backpressure), so a full
+  // mailbox here means only that another producer took the last slot.
+  if (std::holds_alternative<InterfaceChanged>(event)) return mailbox->post_control(std::move(event));
   if (!mailbox->post(std::move(event))) return drop(DropReason::MailboxFull);
 }
 
 void Receiver::read_mroute(const TableId& table, const MrouteSocket& socket) {
   for (int i = 0; i < kMaxReadsPerWake; ++i) {
+    if (!has_room(socket.owner)) return pause(socket.socket->get());
     auto r = kernel_.receive(socket.socket->get(), table.family, buffer_);
     if (!r) {
       drop(DropReason::ReadError);
-      LOG4CPLUS_WARN(logger(), to_string(table).c_str() << ": " << r.error().message().c_str());
+      if (auto held = log_limiter_.admit("read " + to_string(table), Clock::now()))
+        LOG4CPLUS_WARN(logger(), to_string(table).c_str() << ": " << r.error().message().c_str()
+                                                          << RateLimitedLog::suffix(*held).c_str());
       return;
     }
     if (!*r) return;  // drained
     const kernel::Datagram& d = **r;
+    count_queue_drops(socket.socket->get(), d);
     const std::span<const std::uint8_t> bytes(buffer_.data(), d.length);
     if (d.truncated) {
       drop(DropReason::Truncated);
@@ -274,14 +338,18 @@ void Receiver::dispatch_v4(const MrouteSocket& socket, std::span<const std::uint
 
 void Receiver::read_mld() {
   for (int i = 0; i < kMaxReadsPerWake; ++i) {
+    if (!room_for_socket(mld_socket_.get())) return pause(mld_socket_.get());
     auto r = kernel_.receive(mld_socket_.get(), Family::V6, buffer_);
     if (!r) {
       drop(DropReason::ReadError);
-      LOG4CPLUS_WARN(logger(), "MLD socket: " << r.error().message().c_str());
+      if (auto held = log_limiter_.admit("read MLD socket", Clock::now()))
+        LOG4CPLUS_WARN(logger(),
+                       "MLD socket: " << r.error().message().c_str() << RateLimitedLog::suffix(*held).c_str());
       return;
     }
     if (!*r) return;
     const kernel::Datagram& d = **r;
+    count_queue_drops(mld_socket_.get(), d);
     if (d.truncated) {
       drop(DropReason::Truncated);
       continue;

@@ -6,6 +6,7 @@
 #include "modules/common/fd.hpp"
 #include "modules/common/instance_event.hpp"
 #include "modules/common/mailbox.hpp"
+#include "modules/common/rate_limited_log.hpp"
 #include "modules/kernel/kernel_api.hpp"
 #include "modules/receiver/drop_reason.hpp"
 #include "modules/receiver/receiver_messages.hpp"
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -30,6 +32,9 @@ struct ReceiverCounters {
   std::uint64_t upcalls = 0;      // dispatched to an instance
   std::uint64_t link_events = 0;  // read from netlink
   std::uint64_t registration_conflicts = 0;
+  // Backpressure: times a socket was left unread because the instance it
+  // feeds had a full mailbox (the kernel's queue held the packets meanwhile).
+  std::uint64_t backpressure_pauses = 0;
 };
 
 // Threading contract:
@@ -56,7 +61,11 @@ class Receiver {
   kernel::KernelStatus start();
   void stop();
 
-  bool post(ReceiverMessage message) { return mailbox_.post(std::move(message)); }
+  // The control lane: registrations and subscriptions are never lost.
+  bool post(ReceiverMessage message) {
+    mailbox_.post_control(std::move(message));
+    return true;
+  }
   Mailbox<ReceiverMessage>& mailbox() { return mailbox_; }
   ReceiverCounters counters() const;
 
@@ -86,6 +95,15 @@ class Receiver {
   std::vector<LinkEvent> current_state();
   void dispatch_v4(const MrouteSocket& socket, std::span<const std::uint8_t> bytes, const kernel::Datagram& d);
   void deliver(const InstanceMailboxRef& owner, InstanceEvent event);
+  // Backpressure (doc/architecture.md, "Mailboxes"): a socket is read only
+  // while every instance it may feed has a free mailbox slot; otherwise it is
+  // taken out of the epoll set until they have drained.
+  bool has_room(const InstanceMailboxRef& owner) const;
+  bool room_for_socket(int fd) const;
+  void pause(int fd);
+  void resume_paused();
+  // Adds the kernel's new drops on `fd` (SO_RXQ_OVFL running count) to the counters.
+  void count_queue_drops(int fd, const kernel::Datagram& d);
   void drop(DropReason r) { drops_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed); }
   void join_all_routers(Family family, int ifindex, bool join);
   void loop();
@@ -100,6 +118,9 @@ class Receiver {
   std::map<TableId, MrouteSocket> mroute_sockets_;
   std::map<std::uint64_t, InstanceMailboxRef> link_subscribers_;
   std::vector<std::uint8_t> buffer_;
+  RateLimitedLog log_limiter_;                   // warnings the network can trigger
+  std::set<int> paused_;                         // sockets left unread for a full mailbox
+  std::map<int, std::uint32_t> queue_drops_seen_;  // last SO_RXQ_OVFL count per socket
 
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(DropReason::Count_)> drops_{};
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(codec::DecodeError::Count_)> decode_errors_{};
@@ -107,6 +128,7 @@ class Receiver {
   std::atomic<std::uint64_t> upcalls_{0};
   std::atomic<std::uint64_t> link_events_{0};
   std::atomic<std::uint64_t> registration_conflicts_{0};
+  std::atomic<std::uint64_t> backpressure_pauses_{0};
   std::atomic<bool> stop_requested_{false};
   std::thread thread_;
 };

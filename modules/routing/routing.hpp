@@ -51,7 +51,11 @@ class Routing {
   void start();
   void stop();
 
-  bool post(RoutingMessage message) { return mailbox_.post(std::move(message)); }
+  // The control lane: a routing request is never lost to a full mailbox.
+  bool post(RoutingMessage message) {
+    mailbox_.post_control(std::move(message));
+    return true;
+  }
   Mailbox<RoutingMessage>& mailbox() { return mailbox_; }
   // Kernel calls that failed since start (each also reported to its instance).
   std::uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }

@@ -42,15 +42,20 @@ void Timer::stop() {
 
 TimerHandle Timer::schedule(TimePoint deadline, InstanceMailboxRef owner, std::uint64_t token) {
   const TimerHandle handle = next_handle_.fetch_add(1, std::memory_order_relaxed);
-  if (!mailbox_.post(Schedule{handle, deadline, std::move(owner), token})) return 0;
+  // The control lane: a timer request is never lost to a full mailbox.
+  mailbox_.post_control(Schedule{handle, deadline, std::move(owner), token});
   return handle;
 }
 
 bool Timer::reschedule(TimerHandle handle, TimePoint deadline) {
-  return mailbox_.post(Reschedule{handle, deadline});
+  mailbox_.post_control(Reschedule{handle, deadline});
+  return true;
 }
 
-bool Timer::cancel(TimerHandle handle) { return mailbox_.post(Cancel{handle}); }
+bool Timer::cancel(TimerHandle handle) {
+  mailbox_.post_control(Cancel{handle});
+  return true;
+}
 
 bool Timer::probe(std::function<void()> answer) { return mailbox_.post(Probe{std::move(answer)}); }
 

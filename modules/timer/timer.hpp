@@ -30,8 +30,8 @@ class Timer {
   void stop();  // idempotent; pending timers are discarded
 
   // Returns the handle at once (allocated here, on the caller's thread); the
-  // timer exists once the timer thread has drained the message. Returns 0 if
-  // the mailbox was full (the schedule is dropped and counted).
+  // timer exists once the timer thread has drained the message. Requests go
+  // through the mailbox's control lane, so none is ever refused.
   TimerHandle schedule(TimePoint deadline, InstanceMailboxRef owner, std::uint64_t token);
   bool reschedule(TimerHandle handle, TimePoint deadline);
   bool cancel(TimerHandle handle);

@@ -12,6 +12,10 @@
 # leave latency = last forwarded packet - leave report.
 #
 #   tests/perf/latency.sh BUILD_DIR [RESULTS.md]     (PERF_GROUPS, PERF_RATE)
+# PERF_FLOOD_RATE=N adds a hostile host on rx2 (source 10.2.0.150) sending N
+# reports/s of random groups and sources (perf_traffic hosts, flood mode) for
+# the whole scenario, under the daemon's default limits; the table then also
+# gives the daemon's resident memory and its refusal counters.
 set -euo pipefail
 source "$(dirname "$0")/perf_common.sh"
 perf_init latency "$@"
@@ -66,7 +70,20 @@ CONF
   lab_bg rx1 timeout 300 "$PERF_BIN/perf_traffic" members eth0 "$base" "$groups" "$phase" "$start" "$join" "$leave" \
     >"$PERF_WORK/$name-members.json"
   local members=$LAB_LAST_PID
+  local flooder=
+  if [ -n "${PERF_FLOOD_RATE:-}" ]; then
+    local flood_ms=$(( (start - $(now_ns)) / 1000000 + groups * phase + 500 ))
+    lab_bg rx2 timeout 300 "$PERF_BIN/perf_traffic" hosts eth0 10.2.0.150 1 239.77.0.0 1 1000 1000 \
+      "$PERF_FLOOD_RATE" "$flood_ms" >"$PERF_WORK/$name-flood.json"
+    flooder=$LAB_LAST_PID
+  fi
   wait "$stream" "$members"
+  if [ -n "$flooder" ]; then
+    local hwm; hwm=$(perf_status_kb "$PERF_DAEMON_PID" VmHWM)
+    wait "$flooder" || true
+    echo "$name: flood $(cat "$PERF_WORK/$name-flood.json"), daemon VmHWM $((hwm / 1024)) MB"
+    echo "| $name | flood: $(cat "$PERF_WORK/$name-flood.json" | tr -d '{}"'), daemon VmHWM $((hwm / 1024)) MB | - | - | - | - | - | - |" >>"$PERF_WORK/table.md"
+  fi
   sleep 0.3
   perf_stop_captures
   perf_ctl show stats >"$PERF_WORK/$name-stats.txt" 2>&1 || true

@@ -141,6 +141,21 @@ TEST(Options, ThresholdAndLimits) {
   EXPECT_FALSE(i.downstreams[1].max_groups.has_value());  // unlimited
 }
 
+// Instance limits: max-groups is the instance's own; max-groups-per-host and
+// max-sources there are the defaults of its downstreams (doc/configuration.md, "Limits").
+TEST(Options, InstanceLimits) {
+  auto c = with("pinstance iptv max-groups 200000 max-groups-per-host 32 max-sources 8;\n"
+                "pinstance iptv downstream eth1 max-groups-per-host 4;\n");
+  const auto& i = c.instances.at(0);
+  EXPECT_EQ(i.max_groups, 200000u);
+  EXPECT_EQ(i.max_groups_per_host, 32u);
+  EXPECT_EQ(i.max_sources, 8u);
+  EXPECT_EQ(i.downstreams[0].max_groups_per_host, 4u);
+  EXPECT_FALSE(i.downstreams[1].max_groups_per_host.has_value());
+  auto d = with("");
+  EXPECT_FALSE(d.instances.at(0).max_groups.has_value());  // kDefaultInstanceMaxGroups applies
+}
+
 TEST(Options, StaticRouteExtension) {
   auto c = with("pinstance iptv static (232.1.1.1 | 10.1.0.5) ==> eth1 eth2;\n");
   const auto& r = c.instances.at(0).static_routes.at(0);

@@ -118,9 +118,13 @@ const ErrorCase kCases[] = {
      "pinstance a: u ==> d;\npinstance a downstream eth9 in whitelist table {(*|*)};",
      {"t.conf:2:24: instance 'a' has no downstream interface 'eth9'"}},
     {"InterfaceOptionAtInstanceLevel",
-     "pinstance a: u ==> d;\npinstance a max-groups 10;",
-     {"t.conf:2:13: 'max-groups' is an interface option: write 'pinstance NAME upstream|downstream IF max-groups "
+     "pinstance a: u ==> d;\npinstance a threshold 10;",
+     {"t.conf:2:13: 'threshold' is an interface option: write 'pinstance NAME upstream|downstream IF threshold "
       "...'"}},
+    {"InstanceLimitsOutOfRange",
+     "pinstance a: u ==> d;\npinstance a max-groups 2000000 max-groups-per-host 0;",
+     {"t.conf:2:13: max-groups 2000000 is out of range 1..1048576",
+      "t.conf:2:32: max-groups-per-host 0 is out of range 1..65535"}},
     {"DownstreamOptionOnUpstream",
      "pinstance a: u ==> d;\npinstance a upstream u query-interval 30s;",
      {"t.conf:2:24: 'query-interval' applies to downstream interfaces only"}},

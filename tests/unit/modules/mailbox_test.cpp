@@ -84,6 +84,36 @@ TEST(Mailbox, SlotsAreReusedAcrossManyRounds) {
   EXPECT_EQ(box.dropped(), 0u);
 }
 
+// The control lane (doc/architecture.md, "Mailboxes"): never refused, even
+// with every slot taken, and handed out before the bulk lane.
+TEST(Mailbox, ControlLaneIsNeverRefusedAndComesFirst) {
+  Mailbox<int> box(2);
+  EXPECT_TRUE(box.post(1));
+  EXPECT_TRUE(box.post(2));
+  EXPECT_FALSE(box.has_room());
+  EXPECT_FALSE(box.post(3));
+  for (int i = 100; i < 110; ++i) box.post_control(int{i});
+  EXPECT_TRUE(readable(box.fd()));
+  std::vector<int> got;
+  box.drain([&](int&& v) { got.push_back(v); });
+  EXPECT_EQ(got, (std::vector<int>{100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 1, 2}));
+  EXPECT_EQ(box.dropped(), 1u);  // only the bulk message
+  EXPECT_EQ(box.control_posted(), 10u);
+  EXPECT_EQ(box.control_peak(), 10u);
+  EXPECT_TRUE(box.has_room());
+}
+
+TEST(Mailbox, InUseFollowsPostsAndDrains) {
+  Mailbox<int> box(3);
+  box.post(1);
+  box.post(2);
+  EXPECT_EQ(box.in_use(), 2u);
+  box.post_control(3);  // the control lane takes no slot
+  EXPECT_EQ(box.in_use(), 2u);
+  box.drain([](int&&) {}, 2);  // the control message and one bulk message
+  EXPECT_EQ(box.in_use(), 1u);
+}
+
 TEST(Mailbox, MoveOnlyMessages) {
   Mailbox<std::unique_ptr<int>> box(2);
   box.post(std::make_unique<int>(42));

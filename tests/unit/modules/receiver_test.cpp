@@ -240,17 +240,65 @@ TEST(ReceiverOpen, OtherSocketFailuresAreReported) {
   EXPECT_NE(kernel.opened("open_link_monitor"), -1);
 }
 
-TEST_F(ReceiverTest, InstanceGoneAndMailboxFullAreCounted) {
+// Backpressure (doc/architecture.md, "Mailboxes"): with the instance's
+// mailbox full the socket is not read; the packet waits in the kernel's queue
+// and is delivered once the instance has drained. Nothing is dropped.
+TEST_F(ReceiverTest, FullMailboxPausesTheSocketInsteadOfDropping) {
   auto tiny = std::make_shared<InstanceMailbox>(1);
   const int fd = add_mroute({Family::V4, 10}, tiny);
   kernel.inject(fd, igmpmsg_nocache(0), on(0));
   kernel.inject(fd, igmpmsg_nocache(1), on(0));
   run();
-  EXPECT_EQ(drops(DropReason::MailboxFull), 1u);
-  tiny.reset();
+  EXPECT_EQ(drops(DropReason::MailboxFull), 0u);
+  EXPECT_EQ(receiver.counters().backpressure_pauses, 1u);
+  ASSERT_EQ(events(*tiny).size(), 1u);  // the first; the second is still in the socket
+  run();
+  auto second = events(*tiny);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(std::get<KernelUpcall>(second[0]).vif, 1);
+  EXPECT_EQ(receiver.counters().upcalls, 2u);
+}
+
+TEST_F(ReceiverTest, InstanceGoneIsCounted) {
+  auto gone = std::make_shared<InstanceMailbox>(1);
+  const int fd = add_mroute({Family::V4, 10}, gone);
+  gone.reset();
   kernel.inject(fd, igmpmsg_nocache(0), on(0));
   run();
   EXPECT_EQ(drops(DropReason::InstanceGone), 1u);
+}
+
+// Link events are control plane: delivered even while packets fill the mailbox.
+TEST_F(ReceiverTest, LinkEventsReachAnInstanceWhoseMailboxIsFull) {
+  auto tiny = std::make_shared<InstanceMailbox>(1);
+  const int fd = add_mroute({Family::V4, 10}, tiny);
+  kernel.inject(fd, igmpmsg_nocache(0), on(0));
+  run();
+  ASSERT_FALSE(tiny->has_room());
+  receiver.handle(SubscribeLinkEvents{1, tiny});
+  const LinkEvent up{LinkChange::NewLink, 3, "dn0", true, true, true, std::nullopt, 0};
+  kernel.inject_link_events(kernel.opened("open_link_monitor"), {up});
+  run();
+  std::size_t links = 0;
+  for (auto& e : events(*tiny)) links += std::holds_alternative<InterfaceChanged>(e) ? 1 : 0;
+  EXPECT_GE(links, 1u);
+  EXPECT_EQ(drops(DropReason::MailboxFull), 0u);
+}
+
+// SO_RXQ_OVFL: the kernel's running count of packets dropped on the socket's
+// full queue; the Receiver counts what is new since the last datagram.
+TEST_F(ReceiverTest, KernelQueueOverflowsAreCountedFromTheRunningCount) {
+  const int fd = add_mroute({Family::V4, 10}, a);
+  Datagram d = on(0);
+  d.queue_drops = 5;
+  kernel.inject(fd, igmpmsg_nocache(0), d);
+  d.queue_drops = 5;
+  kernel.inject(fd, igmpmsg_nocache(0), d);
+  d.queue_drops = 12;
+  kernel.inject(fd, igmpmsg_nocache(0), d);
+  run();
+  EXPECT_EQ(drops(DropReason::SocketOverflow), 12u);
+  EXPECT_EQ(receiver.counters().upcalls, 3u);
 }
 
 TEST_F(ReceiverTest, SecondRegistrationOfIfindexIsCountedAndWins) {

@@ -81,11 +81,31 @@ TEST_F(TimerModule, ExpiryForVanishedOwnerIsCountedNotDelivered) {
   EXPECT_EQ(timer.undelivered(), 1u);
 }
 
-TEST_F(TimerModule, FullTimerMailboxRefusesSchedule) {
+// Timer requests are control plane (doc/architecture.md, "Mailboxes"): a
+// mailbox of one slot still takes every one of them, and each expiry arrives.
+TEST_F(TimerModule, TimerRequestsAreNeverRefused) {
   Timer small(clock, 1);
   EXPECT_NE(small.schedule(clock.now(), owner, 1), 0u);
-  EXPECT_EQ(small.schedule(clock.now(), owner, 2), 0u);
-  EXPECT_EQ(small.dropped_messages(), 1u);
+  EXPECT_NE(small.schedule(clock.now(), owner, 2), 0u);
+  EXPECT_NE(small.schedule(clock.now(), owner, 3), 0u);
+  EXPECT_EQ(small.dropped_messages(), 0u);
+  small.run_once(Duration(0));
+  EXPECT_EQ(tokens(*owner), (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
+// A timer expiry reaches an instance whose mailbox is full of packets.
+TEST_F(TimerModule, ExpiryReachesAFullInstanceMailbox) {
+  auto full = std::make_shared<InstanceMailbox>(1);
+  ASSERT_TRUE(full->post(ReceivedPacket{}));
+  ASSERT_FALSE(full->has_room());
+  timer.schedule(clock.now(), full, 4);
+  timer.run_once(Duration(0));
+  EXPECT_EQ(timer.undelivered(), 0u);
+  std::vector<std::uint64_t> got;
+  full->drain([&](InstanceEvent&& e) {
+    if (auto* t = std::get_if<TimerExpired>(&e)) got.push_back(t->token);
+  });
+  EXPECT_EQ(got, (std::vector<std::uint64_t>{4}));
 }
 
 }  // namespace

@@ -954,3 +954,70 @@ TEST(CoreMld, Mldv2JoinIsReportedUpstreamAndForwarded) {
 
 }  // namespace
 }  // namespace mcproxy::instances
+
+namespace mcproxy::instances {
+namespace {
+
+class CoreOverloadTest : public CoreTest {};
+
+std::size_t upstream_packets(const CoreEffects& e) {
+  std::size_t n = 0;
+  for (const auto& p : e.packets) n += p.interface == "u0" ? 1 : 0;
+  return n;
+}
+
+// A batch of joins (one mailbox batch of the instance thread) goes upstream as
+// one state-change report with a record per group, not one report per join.
+TEST_F(CoreOverloadTest, BatchSendsOneUpstreamReportForManyJoins) {
+  make();
+  up_all();
+  core->begin_batch();
+  CoreEffects during;
+  for (const auto& g : {G, G2, A("239.3.3.3")}) {
+    auto e = join("d0", H1, g);
+    during.packets.insert(during.packets.end(), e.packets.begin(), e.packets.end());
+  }
+  EXPECT_EQ(upstream_packets(during), 0u);
+  CoreEffects end;
+  core->end_batch(now, end);
+  ASSERT_EQ(upstream_packets(end), 1u);
+  const auto records = upstream_records(end);
+  ASSERT_EQ(records.size(), 3u);
+  for (const auto& r : records) EXPECT_EQ(r.type, RecordType::ChangeToExcludeMode);
+  // Outside a batch each change goes at once, as before.
+  EXPECT_EQ(upstream_packets(join("d0", H1, A("239.4.4.4"))), 1u);
+}
+
+// The instance limit (pinstance NAME max-groups) counts group memberships over
+// all downstreams; the per-host default applies where nothing is configured.
+TEST_F(CoreOverloadTest, InstanceMaxGroupsSpansDownstreams) {
+  cfg.max_groups = 2;
+  make();
+  up_all();
+  join("d0", H1, G);
+  join("d1", H3, G2);
+  join("d1", H3, A("239.3.3.3"));
+  EXPECT_EQ(core->downstream("d1")->counters().dropped.at("max-groups-instance"), 1u);
+  EXPECT_FALSE(core->downstream("d1")->membership(A("239.3.3.3")));
+  leave("d0", H1, G);
+  advance(seconds(3));  // last member queries, then the group is gone
+  join("d1", H3, A("239.3.3.3"));
+  EXPECT_TRUE(core->downstream("d1")->membership(A("239.3.3.3")));
+}
+
+TEST_F(CoreOverloadTest, DefaultLimitsApply) {
+  make();
+  up_all();
+  std::vector<Address> sources;
+  for (unsigned i = 0; i <= config::kDefaultMaxSources; ++i)
+    sources.push_back(AddressV4(0xCB007100u + i));  // 203.0.113.0 + i
+  report("d0", H1, {rec(RecordType::AllowNewSources, G, sources)});
+  EXPECT_EQ(core->downstream("d0")->counters().dropped.at("max-sources"), 1u);
+  for (unsigned i = 0; i <= config::kDefaultMaxGroupsPerHost; ++i)
+    join("d0", H1, AddressV4(0xEF050000u + i));  // 239.5.0.0 + i
+  EXPECT_EQ(core->downstream("d0")->counters().dropped.at("max-groups-per-host"), 1u);
+  EXPECT_EQ(core->downstream("d0")->groups_of_host(H1), config::kDefaultMaxGroupsPerHost);
+}
+
+}  // namespace
+}  // namespace mcproxy::instances
