@@ -36,6 +36,10 @@ struct Effects {
   // Groups whose membership on some downstream changed in this step: the
   // aggregation and forwarding decisions for them must be recomputed now.
   std::set<Address> changed_groups;
+  // State transitions of the router side in this step, one line each with the
+  // RFC state names ("lan0: querier state: Querier -> Non-Querier"); the
+  // running instance logs them at debug level.
+  std::vector<std::string> transitions;
 
   bool empty() const { return packets.empty() && refusals.empty() && changed_groups.empty(); }
 };

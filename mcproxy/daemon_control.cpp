@@ -194,6 +194,7 @@ json core_counters_of(ProxyInstance& instance) {
     c["groups_downstream"] = downstream_groups;
     c["groups_upstream"] = upstream_groups;
     for (const auto& [reason, n] : refused) c["refused_" + reason] = n;
+    c["dropped_foreign_source"] = i.foreign_source_drops();
     done(c);
   });
 }

@@ -1,10 +1,9 @@
-// Host side of one upstream interface: state-change reports (RFC 3376 §5.1 /
-// RFC 3810 §6.1), query responses (§5.2 / §6.2), older-version compatibility (§7.2 / §8.2).
+// Host side of one upstream interface: state and its changes (RFC 3376 §5.1 /
+// RFC 3810 §6.1), Host Compatibility Mode (§7.2.1 / §8.2.1), timers and status.
 #include "instances/host/upstream_host.hpp"
 
+#include "instances/host/host_records.hpp"
 #include "instances/host/source_sets.hpp"
-#include "instances/router/packets.hpp"
-#include "modules/codec/codec.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -12,31 +11,9 @@
 
 namespace mcproxy::instances {
 
+using namespace host_detail;
+
 namespace {
-
-bool is_v6(codec::Version v) { return v == codec::Version::MLDv1 || v == codec::Version::MLDv2; }
-
-// Report destinations: 224.0.0.22 / ff02::16 for v3 reports, 224.0.0.2 /
-// ff02::2 for v2 leaves and MLDv1 dones (instances/router/packets.hpp).
-Address v3_report_destination(bool v6) { return v3_reports(v6 ? Family::V6 : Family::V4); }
-Address leave_destination(bool v6) { return all_routers(v6 ? Family::V6 : Family::V4); }
-
-// Encoded size of a report message without IP header: IGMPv3 (RFC 3376 §4.2)
-// 8-byte header, records of 8 + 4*N bytes; MLDv2 (RFC 3810 §5.2) 8-byte header,
-// records of 20 + 16*N bytes (plus aux data, which we never send).
-std::size_t report_size(const codec::V3Report& r, bool v6) {
-  std::size_t n = 8;
-  for (const auto& rec : r.records) n += (v6 ? 20 : 8) + rec.sources.size() * (v6 ? 16 : 4) + rec.aux_data.size();
-  return n;
-}
-
-codec::GroupRecord make_record(codec::RecordType type, const Address& group, const std::set<Address>& sources) {
-  codec::GroupRecord r;
-  r.type = type;
-  r.group = group;
-  r.sources.assign(sources.begin(), sources.end());
-  return r;
-}
 
 bool is_never_reported(const Address& g) {
   if (g.is_v4()) return g.to_v4() == AddressV4::from_string("224.0.0.1");
@@ -44,8 +21,6 @@ bool is_never_reported(const Address& g) {
   const unsigned scope = v6.to_bytes()[1] & 0x0f;
   return scope <= 1 || v6 == AddressV6::from_string("ff02::1");
 }
-
-bool is_member_state(const Membership& m) { return m.mode == FilterMode::Exclude || !m.sources.empty(); }
 
 }  // namespace
 
@@ -71,7 +46,10 @@ bool UpstreamHost::is_v3_mode() const { return mode_ == codec::Version::IGMPv3 |
 bool UpstreamHost::is_member(const Membership& m) const { return is_member_state(m); }
 
 void UpstreamHost::reconfigure(const HostOptions& options) {
+  // The MTU is the link's (set_mtu), not the configuration's.
+  const std::size_t mtu = options_.mtu;
   options_ = options;
+  options_.mtu = mtu;
   update_compatibility_mode(std::nullopt);
 }
 
@@ -81,6 +59,10 @@ void UpstreamHost::update_compatibility_mode(std::optional<TimePoint> now) {
   if (now) {
     if (v1_querier_present_until_ && *v1_querier_present_until_ <= *now) v1_querier_present_until_.reset();
     if (v2_querier_present_until_ && *v2_querier_present_until_ <= *now) v2_querier_present_until_.reset();
+  }
+  if (!options_.compatibility) {  // switched off at runtime: back to IGMPv3 / MLDv2 at once
+    v1_querier_present_until_.reset();
+    v2_querier_present_until_.reset();
   }
   const bool v6 = config::family_of(options_.protocol) == Family::V6;
   codec::Version target;
@@ -264,212 +246,6 @@ void UpstreamHost::send_state_change(const std::vector<Address>& groups, TimePoi
   }
 }
 
-namespace {
-// RFC 3376 §7.2.1: an IGMPv1 query's Max Resp Code 0 "MUST be interpreted as
-// a value of 100 (10 seconds)".
-Duration max_response_time(const codec::Query& q) {
-  if (q.version == codec::Version::IGMPv1 || q.max_response_time.count() == 0) return Duration(10'000);
-  return std::chrono::duration_cast<Duration>(q.max_response_time);
-}
-}  // namespace
-
-void UpstreamHost::handle(const codec::Packet& packet, TimePoint now, Effects& out) {
-  std::visit(
-      [&](const auto& m) {
-        using T = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<T, codec::Query>) {
-          handle_query(packet, m, now, out);
-        } else if constexpr (std::is_same_v<T, codec::V3Report>) {
-          counters_.received[version_name(m.version) + "-report"]++;
-        } else if constexpr (std::is_same_v<T, codec::MembershipReport>) {
-          counters_.received[version_name(m.version) + "-report"]++;
-        } else {
-          counters_.received[version_name(m.version) + "-leave"]++;
-        }
-      },
-      packet.message);
-}
-
-void UpstreamHost::handle_query(const codec::Packet& packet, const codec::Query& q, TimePoint now, Effects& out) {
-  (void)out;
-  if (codec::family_of(q.version) != config::family_of(options_.protocol) ||
-      packet.source.is_v6() != (config::family_of(options_.protocol) == Family::V6)) {
-    counters_.dropped["wrong-family"]++;
-    return;
-  }
-  if (own_address_ && packet.source == *own_address_) {
-    counters_.dropped["own-query"]++;  // looped back
-    return;
-  }
-  // RFC 9776 §5.2 / RFC 9777 §6.2: act on "a Query with the Router-Alert
-  // option"; older-version queries (RFC 2236, RFC 2710) carry none necessarily.
-  if (!packet.router_alert && (q.version == codec::Version::IGMPv3 || q.version == codec::Version::MLDv2)) {
-    counters_.dropped["query-without-router-alert"]++;
-    return;
-  }
-  counters_.received[version_name(q.version) + "-query"]++;
-  const bool general = q.group.is_unspecified();
-  // RFC 9776 §8.12 (revised from RFC 3376): the Older Version Querier Present
-  // Interval "SHOULD be the Robustness Variable times the Query Interval, plus
-  // ... the Max Response Time of the last received Query"; the host cannot know
-  // the querier's settings, so RV and QI are the link's configured (by default
-  // the RFC's default) values and the Max Response Time is the query's own.
-  const Duration ovqpt =
-      options_.timers.robustness * options_.timers.query_interval + max_response_time(q);
-  // RFC 3376 §7.2.1: "IGMPv1 Querier Present is set to Older Version Querier
-  // Present Timeout seconds whenever an IGMPv1 Membership Query is received.
-  // IGMPv2 Querier Present is set ... whenever an IGMPv2 General Query is
-  // received." RFC 3810 §8.2.1 likewise for an MLDv1 query.
-  if (q.version == codec::Version::IGMPv1) v1_querier_present_until_ = now + ovqpt;
-  if ((q.version == codec::Version::IGMPv2 || q.version == codec::Version::MLDv1) && general)
-    v2_querier_present_until_ = now + ovqpt;
-  // "it should switch compatibility modes immediately"
-  update_compatibility_mode(now);
-  if (is_v3_mode()) {
-    handle_v3_query(q, now);
-  } else {
-    handle_old_query(q, now);
-  }
-}
-
-
-// RFC 3376 §5.2 / RFC 3810 §6.2: "The following rules are then used to
-// determine if a Report needs to be scheduled ... only the first matching
-// rule is applied."
-void UpstreamHost::handle_v3_query(const codec::Query& q, TimePoint now) {
-  const bool general = q.group.is_unspecified();
-  // "provided the system has state to report"
-  if (general) {
-    if (std::none_of(groups_.begin(), groups_.end(), [&](const auto& e) { return is_member(e.second.state); })) return;
-  } else {
-    auto it = groups_.find(q.group);
-    if (it == groups_.end() || !is_member(it->second.state)) return;
-  }
-  const TimePoint at = now + random_delay(max_response_time(q));
-  // 1. "If there is a pending response to a previous General Query scheduled
-  //    sooner than the selected delay, no additional response needs to be scheduled."
-  if (general_response_at_ && *general_response_at_ < at) return;
-  // 2. "If the received Query is a General Query, the interface timer is used
-  //    to schedule a response ... Any previously pending response to a General
-  //    Query is canceled."
-  if (general) {
-    general_response_at_ = at;
-    return;
-  }
-  GroupState& gs = groups_.at(q.group);
-  // 3. No pending response for this group: use the group timer; record the
-  //    queried sources for a Group-and-Source-Specific Query.
-  if (!gs.query_response_at) {
-    arm(q.group, gs, TimerKind::QueryResponse, at);
-    gs.query_sources = std::set<Address>(q.sources.begin(), q.sources.end());
-    return;
-  }
-  // 4. Pending response and (Group-Specific Query or empty recorded list): clear
-  //    the list, one response at the earliest of the two times.
-  if (q.sources.empty() || gs.query_sources.empty()) {
-    gs.query_sources.clear();
-  } else {
-    // 5. Group-and-Source-Specific Query with a non-empty recorded list: augment it.
-    gs.query_sources.insert(q.sources.begin(), q.sources.end());
-  }
-  arm(q.group, gs, TimerKind::QueryResponse, std::min(*gs.query_response_at, at));
-}
-
-// RFC 2236 §3 / RFC 1112 App. I / RFC 2710 §4: a per-group delay timer; "If a
-// timer for the group is already running, it is reset to the random value only
-// if the requested Max Response Time is less than the remaining value of the
-// running timer."
-void UpstreamHost::handle_old_query(const codec::Query& q, TimePoint now) {
-  const Duration max = max_response_time(q);
-  for (auto& [group, gs] : groups_) {
-    if (!q.group.is_unspecified() && group != q.group) continue;
-    if (!is_member(gs.state)) continue;
-    if (gs.query_response_at && *gs.query_response_at <= now + max) continue;
-    arm(group, gs, TimerKind::QueryResponse, now + random_delay(max));
-  }
-}
-
-void UpstreamHost::on_timer(TimePoint now, Effects& out) {
-  update_compatibility_mode(now);
-  const bool v3 = is_v3_mode();
-
-  // RFC 3376 §5.2 expiry rule 1: the interface timer sends one Current-State
-  // Record per group with reception state.
-  if (general_response_at_ && *general_response_at_ <= now) {
-    general_response_at_.reset();
-    std::vector<codec::GroupRecord> records;
-    for (const auto& [group, gs] : groups_) {
-      if (!is_member(gs.state)) continue;
-      records.push_back(make_record(gs.state.mode == FilterMode::Include ? codec::RecordType::ModeIsInclude
-                                                                          : codec::RecordType::ModeIsExclude,
-                                    group, gs.state.sources));
-    }
-    send_v3_records(std::move(records), out);
-  }
-
-  // Due per-group timers, from the deadline index.
-  std::vector<Address> due_responses;
-  std::vector<Address> due_retransmissions;
-  while (!timer_index_.empty() && std::get<0>(*timer_index_.begin()) <= now) {
-    const auto [at, kind, group] = *timer_index_.begin();
-    timer_index_.erase(timer_index_.begin());
-    auto it = groups_.find(group);
-    if (it == groups_.end()) continue;  // cannot happen: forget_if_idle disarms first
-    if (kind == TimerKind::QueryResponse) {
-      it->second.query_response_at.reset();
-      due_responses.push_back(group);
-    } else {
-      it->second.retransmit_at.reset();
-      due_retransmissions.push_back(group);
-    }
-  }
-  std::sort(due_responses.begin(), due_responses.end());
-  std::sort(due_retransmissions.begin(), due_retransmissions.end());
-
-  // Group timers: expiry rules 2 and 3 (v3), or the v1/v2 delayed report.
-  std::vector<codec::GroupRecord> responses;
-  for (const auto& group : due_responses) {
-    GroupState& gs = groups_.at(group);
-    auto recorded = std::move(gs.query_sources);
-    gs.query_sources.clear();  // RFC 9776 §5.2: the recorded list is cleared once answered
-    if (!is_member(gs.state)) continue;  // "if and only if the interface has reception state"
-    if (!v3) {
-      send_old_report(group, out);
-      continue;
-    }
-    if (recorded.empty()) {
-      // 2. Group-Specific Query: the current state.
-      responses.push_back(make_record(gs.state.mode == FilterMode::Include ? codec::RecordType::ModeIsInclude
-                                                                            : codec::RecordType::ModeIsExclude,
-                                      group, gs.state.sources));
-      continue;
-    }
-    // 3. Group-and-Source-Specific Query:
-    //    INCLUDE (A), recorded B: IS_IN (A*B);  EXCLUDE (A), recorded B: IS_IN (B-A).
-    //    "If the resulting Current-State Record has an empty set of source
-    //    addresses, then no response is sent."
-    const auto srcs = gs.state.mode == FilterMode::Include ? sources::times(gs.state.sources, recorded)
-                                                           : sources::minus(recorded, gs.state.sources);
-    if (!srcs.empty()) responses.push_back(make_record(codec::RecordType::ModeIsInclude, group, srcs));
-  }
-  send_v3_records(std::move(responses), out);
-
-  // Retransmissions of state-change (or v1/v2 unsolicited) reports.
-  if (v3) {
-    if (!due_retransmissions.empty()) send_state_change(due_retransmissions, now, out);
-  } else {
-    for (const auto& g : due_retransmissions) {
-      GroupState& gs = groups_.at(g);
-      if (gs.old_version_retransmissions == 0 || !is_member(gs.state)) continue;
-      send_old_report(g, out);
-      if (--gs.old_version_retransmissions > 0)
-        arm(g, gs, TimerKind::Retransmit, now + random_delay(options_.timers.unsolicited_report_interval));
-    }
-  }
-  for (const auto& g : due_responses) forget_if_idle(g);
-  for (const auto& g : due_retransmissions) forget_if_idle(g);
-}
-
 void UpstreamHost::arm(const Address& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at) {
   auto& field = kind == TimerKind::Retransmit ? gs.retransmit_at : gs.query_response_at;
   if (field) timer_index_.erase({*field, kind, group});
@@ -487,60 +263,6 @@ std::optional<TimePoint> UpstreamHost::next_deadline() const {
   take(general_response_at_);
   if (!timer_index_.empty()) take(std::get<0>(*timer_index_.begin()));
   return d;
-}
-
-void UpstreamHost::send_old_report(const Address& group, Effects& out) {
-  codec::MembershipReport r;
-  r.version = mode_;
-  r.group = group;
-  // RFC 2236 §3 / RFC 2710 §4: reports go to the group itself.
-  emit(group, r, out);
-}
-
-void UpstreamHost::send_old_leave(const Address& group, Effects& out) {
-  if (mode_ == codec::Version::IGMPv1) return;  // RFC 3376 §7.2.1: no leaves in v1 mode
-  codec::LeaveGroup l;
-  l.version = mode_;
-  l.group = group;
-  emit(leave_destination(is_v6(mode_)), l, out);
-}
-
-void UpstreamHost::send_v3_records(std::vector<codec::GroupRecord> records, Effects& out) {
-  if (records.empty()) return;
-  const bool v6 = is_v6(mode_);
-  codec::V3Report report;
-  report.version = mode_;
-  report.records = std::move(records);
-  // Budget for the message without IP header: IPv4 header with Router Alert
-  // option (24 bytes), IPv6 header plus hop-by-hop header (48 bytes).
-  const std::size_t overhead = v6 ? 48 : 24;
-  const std::size_t budget = options_.mtu > overhead + 64 ? options_.mtu - overhead : 64;
-  if (report_size(report, v6) <= budget) {
-    emit(v3_report_destination(v6), std::move(report), out);
-    return;
-  }
-  for (auto& part : codec::split_report(report, budget)) emit(v3_report_destination(v6), std::move(part), out);
-}
-
-void UpstreamHost::emit(const Address& destination, codec::Message message, Effects& out) {
-  const bool v6 = config::family_of(options_.protocol) == Family::V6;
-  codec::Packet p;
-  p.source = own_address_ ? *own_address_ : unspecified(v6 ? Family::V6 : Family::V4);
-  p.destination = destination;
-  p.ttl = 1;
-  p.router_alert = true;
-  std::string kind = std::visit(
-      [](const auto& m) -> std::string {
-        using T = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<T, codec::V3Report>) return version_name(m.version) + "-report";
-        else if constexpr (std::is_same_v<T, codec::MembershipReport>) return version_name(m.version) + "-report";
-        else if constexpr (std::is_same_v<T, codec::LeaveGroup>) return version_name(m.version) + "-leave";
-        else return version_name(m.version) + "-query";
-      },
-      message);
-  p.message = std::move(message);
-  counters_.sent[kind]++;
-  out.packets.push_back(OutgoingPacket{interface_, std::move(p)});
 }
 
 void UpstreamHost::forget_if_idle(const Address& group) {

@@ -32,6 +32,9 @@ struct HostOptions {
   // Version Querier Present Interval (RFC 9776 §8.12).
   config::Timers timers;
   std::size_t mtu = 1500;  // link MTU: reports are split to fit
+  // RFC 9776 §7.2.1 / RFC 9777 §8.2.1: false disables the Host Compatibility
+  // Mode (SSM-only links): older-version queries are counted and ignored.
+  bool compatibility = true;
 };
 
 class UpstreamHost {
@@ -47,6 +50,9 @@ class UpstreamHost {
   const std::optional<Address>& address() const { return own_address_; }
 
   void reconfigure(const HostOptions& options);
+  // The link MTU changed (netlink IFLA_MTU): reports are split to it from now on.
+  void set_mtu(std::size_t mtu) { options_.mtu = mtu; }
+  std::size_t mtu() const { return options_.mtu; }
 
   // Sets the interface reception state for one group (RFC 3376 §3.2): what
   // the proxy wants to receive. INCLUDE{} means "not a member". A change sends

@@ -49,6 +49,7 @@ DownstreamOptions ProxyCore::downstream_options(const config::InterfaceConfig& i
                               ? ifc.max_groups_per_host
                               : cfg_.max_groups_per_host.value_or(config::kDefaultMaxGroupsPerHost);
   o.instance_budget = budget_;
+  o.compatibility = ifc.compatibility_mode.value_or(true);
   return o;
 }
 
@@ -56,6 +57,7 @@ HostOptions ProxyCore::host_options(const config::InterfaceConfig& ifc) const {
   HostOptions o;
   o.protocol = protocol_;
   o.timers = config::effective(protocol_, cfg_.timers, &ifc.timers);
+  o.compatibility = ifc.compatibility_mode.value_or(true);
   return o;
 }
 
@@ -83,6 +85,8 @@ void ProxyCore::absorb(Effects& e, TimePoint now, CoreEffects& out) {
   e.packets.clear();
   for (auto& r : e.refusals) out.refusals.push_back(std::move(r));
   e.refusals.clear();
+  for (auto& t : e.transitions) out.transitions.push_back(std::move(t));
+  e.transitions.clear();
   // RFC 4605 §4.1: a membership change on a downstream changes the merged
   // state at once, and with it the upstream report and the forwarding.
   const auto changed = std::move(e.changed_groups);
@@ -114,6 +118,10 @@ void ProxyCore::interface_up(const std::string& ifname, const Address& own_addre
     return;
   }
   counters_["unknown-interface"]++;
+}
+
+void ProxyCore::set_link_mtu(const std::string& ifname, std::size_t mtu) {
+  if (auto* u = find_upstream(ifname); u != nullptr && mtu > 0) u->host->set_mtu(mtu);
 }
 
 void ProxyCore::interface_down(const std::string& ifname, TimePoint now, CoreEffects& out) {

@@ -43,6 +43,8 @@ struct CoreEffects {
   std::vector<OutgoingPacket> packets;
   std::vector<RouteChange> routes;
   std::vector<Refusal> refusals;  // records refused by a limit, for the log
+  // Router-side state transitions (Effects::transitions), for the debug log.
+  std::vector<std::string> transitions;
   // Read the packet counters of the instance's MFC entries and hand them to
   // source_counters(), then call source_counters_done() (source liveness).
   bool read_counters = false;
@@ -85,6 +87,10 @@ class ProxyCore {
   // querying but keeps its memberships, which are forwarded again as soon as
   // interface_up brings it back (with startup queries) while still valid.
   void interface_down(const std::string& ifname, TimePoint now, CoreEffects& out);
+  // The link MTU of an interface (netlink IFLA_MTU), at start and on every
+  // change: an upstream splits its reports to it (RFC 3376 §4.2.16). Unknown
+  // names and downstreams are ignored.
+  void set_link_mtu(const std::string& ifname, std::size_t mtu);
 
   // A received IGMP/MLD packet on one of the instance's interfaces.
   void handle_packet(const std::string& ifname, const codec::Packet& packet, TimePoint now, CoreEffects& out);

@@ -11,6 +11,7 @@
 #include "instances/router/specific_queries.hpp"
 #include "instances/router/timer_queue.hpp"
 
+#include <algorithm>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -120,7 +121,10 @@ struct DownstreamRouter::Impl {
     }
   }
 
-  Context context(TimePoint now) { return Context{now, querier.effective_timers(), queue}; }
+  // Transitions recorded in this context go to `out` (Effects::transitions).
+  Context context(TimePoint now, Effects& out) {
+    return Context{now, querier.effective_timers(), queue, TransitionLog{&out.transitions, &interface}};
+  }
   CompatibilityMode configured_level() const { return level_of(options.protocol); }
   codec::Version query_version() const { return to_version(configured_level(), family); }
 
@@ -253,6 +257,21 @@ struct DownstreamRouter::Impl {
     for (const auto& s : remove_sources_now) entry.state.expire_source_timer_now(s, ctx);
   }
 
+  // The group's compatibility mode; with compatibility off (possibly set at
+  // runtime) Host Present timers still running from before do not count.
+  CompatibilityMode current_mode(const Address& group) const {
+    return options.compatibility ? group_compatibility_mode(group, queue, configured_level()) : configured_level();
+  }
+
+  // RFC 3376 §7.3.2 / RFC 3810 §8.3.2: the Group Compatibility Mode follows
+  // the Older Host Present timers; it has no setter, so changes are logged
+  // where a report sets a timer or a timer expires.
+  void log_compatibility(const Address& group, CompatibilityMode from, CompatibilityMode to, const Context& ctx) {
+    if (from == to) return;
+    ctx.log.record("group " + group.to_string() + " compatibility mode", codec::to_string(to_version(from, family)),
+                   codec::to_string(to_version(to, family)));
+  }
+
   // --- Reports -----------------------------------------------------------------
 
   // One group record from `host`, after the packet checks: compatibility
@@ -279,9 +298,11 @@ struct DownstreamRouter::Impl {
     }
     if (it == groups.end()) it = groups.emplace(group, GroupEntry(group)).first;
     GroupEntry& entry = it->second;
+    const CompatibilityMode mode_before = current_mode(group);
     if (older_version) note_older_host(group, *older_version, ctx);
 
-    const CompatibilityMode mode = group_compatibility_mode(group, queue, configured_level());
+    const CompatibilityMode mode = current_mode(group);
+    log_compatibility(group, mode_before, mode, ctx);
     const auto record = translate(mode, type, sources);
     if (!record) {
       drop("ignored-in-" + version_name(to_version(mode, family)) + "-mode");
@@ -342,6 +363,7 @@ struct DownstreamRouter::Impl {
     // Taken whatever the configured version: §7.3.2 IGMPv1 mode translates
     // IGMPv2 reports as well.
     if (auto error = envelope_error(p, r.version)) return drop(*error);
+    if (!options.compatibility) return drop("compatibility-mode-off");
     // Sent to the group (RFC 2236 §3); RFC 3376 §4.2.14: also any of our addresses.
     if (p.destination != r.group && !to_us(p.destination)) return drop("bad-destination");
     process_record(p.source, r.group, RecordType::ModeIsExclude, {}, level_of(r.version), ctx, out);
@@ -351,6 +373,7 @@ struct DownstreamRouter::Impl {
   void handle_leave(const codec::Packet& p, const codec::LeaveGroup& l, Context& ctx, Effects& out) {
     // In IGMPv1 mode (configured or compatibility) translate() ignores it (§7.3.2).
     if (auto error = envelope_error(p, l.version)) return drop(*error);
+    if (!options.compatibility) return drop("compatibility-mode-off");
     // To all-routers (RFC 2236 §3, RFC 2710 §3.7); some hosts use the group.
     if (p.destination != all_routers(family) && p.destination != l.group && !to_us(p.destination)) {
       return drop("bad-destination");
@@ -399,7 +422,7 @@ struct DownstreamRouter::Impl {
 
   void run_due(TimePoint now, Effects& out) {
     while (auto due = queue.pop_due(now)) {
-      Context ctx = context(due->second);
+      Context ctx = context(due->second, out);
       dispatch(due->first, ctx, out);
     }
   }
@@ -427,7 +450,18 @@ struct DownstreamRouter::Impl {
         host_count(key.item, had, tracks(entry, key.item));
         break;
       }
-      default: break;  // Host Present timers: the compatibility mode follows from the queue
+      case TimerKind::V1HostPresent:
+      case TimerKind::V2HostPresent: {
+        if (!options.compatibility) break;
+        // The compatibility mode follows from the queue. The expired timer is
+        // off it already: the mode before was the one with this timer running.
+        const CompatibilityMode after = group_compatibility_mode(key.group, queue, configured_level());
+        const CompatibilityMode running = key.kind == TimerKind::V1HostPresent ? CompatibilityMode::V1
+                                                                              : std::min(CompatibilityMode::V2, after);
+        log_compatibility(key.group, std::min(running, configured_level()), after, ctx);
+        break;
+      }
+      default: break;
     }
     const auto after = membership_of(key.group);
     share.add(before.has_value(), after.has_value());
@@ -454,7 +488,7 @@ const std::string& DownstreamRouter::interface() const { return impl_->interface
 void DownstreamRouter::set_address(const Address& own, TimePoint now, Effects& out) {
   impl_->run_due(now, out);
   if (family_of(own) != impl_->family) return impl_->drop("own-address-wrong-family");
-  Context ctx = impl_->context(now);
+  Context ctx = impl_->context(now, out);
   impl_->carry_out(impl_->querier.set_address(own, ctx), out);
 }
 
@@ -465,7 +499,7 @@ void DownstreamRouter::detach_budget() {
 
 void DownstreamRouter::start(TimePoint now, Effects& out) {
   impl_->run_due(now, out);
-  Context ctx = impl_->context(now);
+  Context ctx = impl_->context(now, out);
   impl_->carry_out(impl_->querier.start(ctx), out);
 }
 
@@ -493,13 +527,13 @@ void DownstreamRouter::reconfigure(const DownstreamOptions& options, TimePoint n
   impl_->share.rebind(options.instance_budget);
   // Pending Q(G,A) cannot be sent in IGMPv1/v2 or MLDv1 form.
   if (lower_version) impl_->stop_specific_queries();
-  Context ctx = impl_->context(now);
+  Context ctx = impl_->context(now, out);
   impl_->querier.reconfigure(options.timers, ctx);
 }
 
 void DownstreamRouter::handle(const codec::Packet& packet, TimePoint now, Effects& out) {
   impl_->run_due(now, out);
-  Context ctx = impl_->context(now);
+  Context ctx = impl_->context(now, out);
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
@@ -549,7 +583,7 @@ std::optional<Address> DownstreamRouter::querier_address() const {
 }
 
 codec::Version DownstreamRouter::compatibility_mode(const Address& group) const {
-  return to_version(group_compatibility_mode(group, impl_->queue, impl_->configured_level()), impl_->family);
+  return to_version(impl_->current_mode(group), impl_->family);
 }
 
 std::set<Address> DownstreamRouter::hosts(const Address& group) const {

@@ -21,6 +21,8 @@
 namespace mcproxy::instances {
 
 enum class FilterMode { Include, Exclude };
+// "INCLUDE", "EXCLUDE" (RFC 3376 §6.2.1, RFC 3810 §7.2.1).
+const char* to_string(FilterMode mode);
 
 // Membership of one group on one link as RFC 4605 §4.1 merges it: INCLUDE
 // {sources} or EXCLUDE {sources} (for EXCLUDE, the sources that are blocked:
@@ -42,6 +44,9 @@ struct DownstreamOptions {
   std::optional<unsigned> max_sources;          // per group
   std::optional<unsigned> max_groups_per_host;  // groups one tracked host may have joined here
   std::shared_ptr<GroupBudget> instance_budget;  // shared by the instance's downstreams; null: none
+  // RFC 9776 §7.3.1 / RFC 9777 §8.3.1: false disables the group compatibility
+  // modes (SSM-only links): IGMPv1/v2 and MLDv1 reports and leaves are dropped.
+  bool compatibility = true;
 };
 
 class DownstreamRouter {

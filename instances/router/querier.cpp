@@ -6,6 +6,21 @@
 
 namespace mcproxy::instances {
 
+const char* to_string(QuerierState state) {
+  switch (state) {
+    case QuerierState::Inactive: return "Inactive";
+    case QuerierState::Querier: return "Querier";
+    case QuerierState::NonQuerier: return "Non-Querier";
+  }
+  return "?";
+}
+
+void Querier::set_state(QuerierState state, Context& ctx) {
+  if (state == state_) return;
+  ctx.log.record("querier state", to_string(state_), to_string(state));
+  state_ = state;
+}
+
 std::optional<Address> Querier::querier_address(const TimerQueue& queue) const {
   if (other_querier_ && queue.running(other_querier_key())) return other_querier_;
   if (state_ == QuerierState::Querier) return own_;
@@ -56,7 +71,7 @@ QuerierActions Querier::start(Context& ctx) {
 
 void Querier::stop(Context& ctx) {
   started_ = false;
-  set_state(QuerierState::Inactive);
+  set_state(QuerierState::Inactive, ctx);
   startup_remaining_ = 0;
   ctx.queue.cancel(general_query_key());
   ctx.queue.cancel(other_querier_key());
@@ -68,12 +83,12 @@ void Querier::stop(Context& ctx) {
 QuerierActions Querier::activate(Context& ctx) {
   if (!started_ || !own_) return {};
   if (other_querier_ && ctx.queue.running(other_querier_key()) && other_wins(*other_querier_, *own_)) {
-    set_state(QuerierState::NonQuerier);
+    set_state(QuerierState::NonQuerier, ctx);
     return {};
   }
   // RFC 3376 §6.6.2 / RFC 3810 §7.6.2: a router starts as the querier and
   // sends [Startup Query Count] General Queries [Startup Query Interval] apart.
-  set_state(QuerierState::Querier);
+  set_state(QuerierState::Querier, ctx);
   startup_remaining_ = configured_.startup_query_count;
   return send_and_schedule(ctx);
 }
@@ -97,7 +112,7 @@ QuerierActions Querier::on_other_querier_present_timer(Context& ctx) {
   adopted_robustness_.reset();
   adopted_query_interval_.reset();
   if (state_ != QuerierState::NonQuerier) return {};
-  set_state(QuerierState::Querier);
+  set_state(QuerierState::Querier, ctx);
   startup_remaining_ = 0;
   return send_and_schedule(ctx);
 }
@@ -129,7 +144,7 @@ QuerierActions Querier::on_query(const Address& source, const codec::Query& quer
     startup_remaining_ = 0;
     actions.stopped_querying = true;
   }
-  if (state_ != QuerierState::Inactive) set_state(QuerierState::NonQuerier);
+  if (state_ != QuerierState::Inactive) set_state(QuerierState::NonQuerier, ctx);
   // Other Querier Present Interval (§8.5) with the values just adopted.
   ctx.queue.schedule(other_querier_key(), ctx.now + effective_timers().other_querier_present_interval());
   return actions;

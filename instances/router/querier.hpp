@@ -17,6 +17,8 @@ enum class QuerierState : std::uint8_t {
   Querier,     // sends General Queries and the specific queries of §6.6.3
   NonQuerier,  // another router with a lower address queries (Other Querier Present running)
 };
+// "Querier", "Non-Querier" (RFC 3376 §6.6.2, RFC 3810 §7.6.2), "Inactive".
+const char* to_string(QuerierState state);
 
 // What the router must do after a querier event.
 struct QuerierActions {
@@ -56,8 +58,8 @@ class Querier {
   static TimerKey general_query_key() { return {TimerKind::GeneralQuery, Address{}, Address{}}; }
   static TimerKey other_querier_key() { return {TimerKind::OtherQuerierPresent, Address{}, Address{}}; }
 
-  // The one place the querier state changes.
-  void set_state(QuerierState state) { state_ = state; }
+  // The one place the querier state changes (logged with the RFC's names).
+  void set_state(QuerierState state, Context& ctx);
   // Inactive -> Querier (with startup queries) or NonQuerier, once started with an address.
   QuerierActions activate(Context& ctx);
   QuerierActions send_and_schedule(Context& ctx);

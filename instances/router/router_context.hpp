@@ -3,6 +3,7 @@
 #pragma once
 
 #include "instances/router/timer_queue.hpp"
+#include "instances/router/transition_log.hpp"
 #include "modules/config/config.hpp"
 #include "modules/common/clock.hpp"
 
@@ -15,6 +16,8 @@ struct Context {
   // Configured timers with the querier's QRV/QQI adopted (RFC 3376 §4.1.6, §4.1.7).
   config::Timers timers;
   TimerQueue& queue;
+  // Where state setters report transitions (debug log); empty drops them.
+  TransitionLog log = {};
 
   // RFC 3376 §8.4 GMI / RFC 3810 §9.4 MALI.
   TimePoint gmi() const { return now + timers.group_membership_interval(); }

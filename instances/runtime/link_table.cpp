@@ -72,6 +72,7 @@ LinkTable::Changes LinkTable::apply(const LinkEvent& e) {
         changes.needs_refresh = true;
       }
       link->up = e.up && e.running;
+      if (e.mtu != 0) link->mtu = e.mtu;
       changes.names.insert(e.name);
       break;
     }
@@ -119,6 +120,7 @@ LinkTable::Changes LinkTable::apply(const std::vector<kernel::InterfaceInfo>& in
     link->ifindex = info.ifindex;
     ifnames_[info.ifindex] = info.name;
     link->up = info.up && info.running;
+    if (info.mtu != 0) link->mtu = info.mtu;
     link->addresses.clear();
     for (const auto& a : info.addresses)
       if (family_of(a.address) == family_) link->addresses[a.address] = a.prefix_length;

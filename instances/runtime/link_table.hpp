@@ -20,6 +20,7 @@ namespace mcproxy::instances {
 struct LinkState {
   int ifindex = 0;         // 0: the interface does not exist (yet), or not under this name
   bool up = false;         // administratively up and running (IFF_UP and IFF_RUNNING)
+  unsigned mtu = 0;        // link MTU (IFLA_MTU, SIOCGIFMTU); 0 = not known
   std::map<Address, std::uint8_t> addresses;  // of the instance's family
   std::optional<Address> own_address;         // the one the protocol uses while active
   bool active = false;     // registered with Receiver and Routing, known up to the core

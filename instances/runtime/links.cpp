@@ -89,7 +89,11 @@ void ProxyInstance::evaluate(const std::string& ifname) {
   if (!link->active) {
     link->own_address = own;
     activate(ifname, *link);
-  } else if (link->own_address != own) {
+    return;
+  }
+  // The link MTU may have changed (IFLA_MTU): an upstream splits its reports to it.
+  if (link->mtu != 0) core_->set_link_mtu(ifname, link->mtu);
+  if (link->own_address != own) {
     // An address change (PPPoE, DHCP): the interface stays up, its VIF, kernel
     // entries and memberships stay; queries and reports go out from the new
     // address from now on.
@@ -105,6 +109,8 @@ void ProxyInstance::evaluate(const std::string& ifname) {
 void ProxyInstance::activate(const std::string& ifname, LinkState& link) {
   register_link(ifname, link, interface_config(ifname));
   LOG4CPLUS_INFO(log_, ifname << " (ifindex " << link.ifindex << ") is up with " << link.own_address->to_string());
+  // The MTU first: interface_up reports the aggregated state on an upstream at once.
+  if (link.mtu != 0) core_->set_link_mtu(ifname, link.mtu);
   CoreEffects out;
   core_->interface_up(ifname, *link.own_address, now(), out);
   apply(out);
@@ -114,7 +120,10 @@ void ProxyInstance::register_link(const std::string& ifname, LinkState& link, co
   const auto threshold = static_cast<std::uint8_t>(ifc && ifc->threshold ? *ifc->threshold : 1);
   // VIF and receiver first, so the routes that follow include the interface
   // (the Routing thread handles AddVif before the SetMfc that follows).
-  modules_.receiver.post(receiver::RegisterInterface{family_, link.ifindex, ifname, mailbox_});
+  // The routers' groups (224.0.0.22 / 224.0.0.2, ff02::16 / ff02::2) only
+  // where the proxy is the router: no report for them goes upstream.
+  const bool downstream = ifc != nullptr && ifc->role == config::Role::Downstream;
+  modules_.receiver.post(receiver::RegisterInterface{family_, link.ifindex, ifname, mailbox_, downstream});
   modules_.routing.post(routing::AddVif{table_, link.ifindex, ifname, threshold, 0});
   link.active = true;
   link.registered_ifindex = link.ifindex;

@@ -2,6 +2,7 @@
 // life cycle, and the translation of core effects into module messages.
 #include "instances/runtime/proxy_instance.hpp"
 
+#include "instances/proxy/source_subnets.hpp"
 #include "modules/common/clock.hpp"
 #include "modules/kernel/kernel_api.hpp"
 #include "modules/receiver/receiver.hpp"
@@ -205,6 +206,15 @@ void ProxyInstance::on_upcall(const KernelUpcall& u) {
   if (u.kind != UpcallKind::NoCache) return;  // WRONGVIF: the MFC entry is right as it is
   auto it = vifs_.find(u.vif);
   if (it == vifs_.end()) return;
+  // doc/configuration.md, alternative-subnets on an upstream: data from other
+  // sources is not taken (counted); without the option every source is.
+  if (const auto* ifc = interface_config(it->second); ifc != nullptr && ifc->role == config::Role::Upstream) {
+    const auto* link = links_.find(it->second);
+    if (link != nullptr && !upstream_accepts_source(link->addresses, ifc->alternative_subnets, u.source)) {
+      ++foreign_source_drops_;
+      return;
+    }
+  }
   CoreEffects out;
   core_->handle_data(it->second, u.source, u.group, now(), out);
   apply(out);
@@ -244,6 +254,9 @@ void ProxyInstance::apply(CoreEffects& effects) {
       LOG4CPLUS_WARN(log_, r.reason << " on " << r.interface << " reached: record for " << r.group.to_string()
                                     << " from " << r.host.to_string() << " refused" << RateLimitedLog::suffix(*held));
   }
+  // Router-side state transitions with the RFC state names (STYLE: every
+  // transition through one setter that logs it).
+  for (const auto& t : effects.transitions) LOG4CPLUS_DEBUG(log_, t);
   for (auto& p : effects.packets) {
     const auto* link = links_.find(p.interface);
     if (link == nullptr || !link->active) continue;

@@ -92,6 +92,8 @@ class ProxyInstance {
   std::uint64_t foreign_subnet_drops() const { return foreign_subnet_drops_; }
   // Packets and upcalls the instance mailbox refused (its bulk lane was full).
   std::uint64_t mailbox_dropped() const { return mailbox_->dropped(); }
+  // Multicast data on an upstream from outside its subnets and alternative-subnets (when set).
+  std::uint64_t foreign_source_drops() const { return foreign_source_drops_; }
   const std::string& last_kernel_failure() const { return last_kernel_failure_; }
   // Interfaces matching a downstream pattern (`ppp*`) refused for lack of VIFs.
   std::uint64_t dynamic_interfaces_refused() const { return dynamic_.refused(); }
@@ -147,6 +149,7 @@ class ProxyInstance {
   std::uint64_t kernel_failures_ = 0;
   std::uint64_t foreign_subnet_drops_ = 0;
   std::optional<TimePoint> last_refusal_log_;
+  std::uint64_t foreign_source_drops_ = 0;
   std::string last_kernel_failure_;
   RateLimitedLog log_limiter_;  // instance thread: messages hosts or data can trigger
   std::atomic<bool> stop_requested_{false};

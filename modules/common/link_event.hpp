@@ -21,6 +21,7 @@ struct LinkEvent {
   bool multicast = false;    // IFF_MULTICAST; links only
   std::optional<Address> address;  // IFA_LOCAL / IFA_ADDRESS; address events only
   std::uint8_t prefix_length = 0;
+  unsigned mtu = 0;          // IFLA_MTU; links only, 0 when the message has none
   bool operator==(const LinkEvent&) const = default;
 };
 

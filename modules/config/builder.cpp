@@ -28,7 +28,8 @@ std::string option_misplaced(const std::string& name, const std::optional<Role>&
   const bool upstream_only = name == "unsolicited-report-interval";
   // `pinstance NAME max-groups N` is the instance's own limit; max-sources and
   // max-groups-per-host there are the defaults of its downstreams.
-  const bool interface_only = name == "alternative-subnets" || name == "threshold" || name == "query-source";
+  const bool interface_only = name == "alternative-subnets" || name == "threshold" || name == "query-source" ||
+                              name == "compatibility-mode";
   if (role && name == "source-idle-timeout") {
     return "'source-idle-timeout' is an instance option: write 'pinstance NAME source-idle-timeout DURATION'";
   }
@@ -396,6 +397,7 @@ class Builder {
         (interface ? interface->max_groups_per_host : instance->max_groups_per_host) = *n;
       if (name == "query-source") interface->query_source = std::get<Address>(option.value);
       if (name == "source-idle-timeout") instance->source_idle_timeout = *d;
+      if (name == "compatibility-mode") interface->compatibility_mode = std::get<bool>(option.value);
       (interface ? interface->option_where : instance->option_where)[name] = option.where;
     }
   }

@@ -240,6 +240,13 @@ class Checker {
                              " is not a link-local address (RFC 3810 §5: MLD is sent from fe80::/10)");
       }
     }
+    // RFC 9776 §7.2.1 / §7.3.1: the switch keeps a link on IGMPv3 (MLDv2) for
+    // SSM; an older configured protocol would leave nothing to speak.
+    if (i.compatibility_mode && !*i.compatibility_mode &&
+        config_.protocol != Protocol::IGMPv3 && config_.protocol != Protocol::MLDv2) {
+      error(where_of(i.option_where, "compatibility-mode", i.where),
+            std::string("'compatibility-mode off' needs protocol IGMPv3 or MLDv2, not ") + to_string(config_.protocol));
+    }
     for (const auto* filter : {&i.filter_in, &i.filter_out}) {
       if (*filter && (*filter)->table.name.empty()) check_table((*filter)->table);
     }

@@ -110,8 +110,11 @@ struct Timers {
   Duration startup_query_interval{31'250};
   unsigned startup_query_count = 2;
   Duration unsolicited_report_interval{1'000};
-  // Derived values (RFC 3376 §8.4, §8.5, §8.8, §8.13).
-  Duration group_membership_interval() const { return robustness * query_interval + query_response_interval; }
+  // Derived values (RFC 9776 §8.4, §8.5, §8.10, §8.12, §8.13; RFC 9777 §9).
+  // RFC 9776 §8.4 / RFC 9777 §9.4 (revised from RFC 3376 / RFC 3810, erratum
+  // 6725): "This value MUST be ([Robustness Variable] times [Query Interval])
+  // plus (2 * [Query Response Interval])."
+  Duration group_membership_interval() const { return robustness * query_interval + 2 * query_response_interval; }
   Duration other_querier_present_interval() const { return robustness * query_interval + query_response_interval / 2; }
   Duration older_host_present_interval() const { return robustness * query_interval + query_response_interval; }
   Duration older_version_querier_present_timeout() const { return robustness * query_interval + query_response_interval; }
@@ -148,6 +151,10 @@ struct InterfaceConfig {
   // Downstream: the source address of our queries instead of the interface's
   // own (doc/operations.md, "Interfaces without an address").
   std::optional<Address> query_source;
+  // `compatibility-mode off`: no switch to IGMPv1/v2 or MLDv1 on this link
+  // (RFC 9776 §7.2.1, §7.3.1; RFC 9777 §8.2.1, §8.3.1: SSM-only networks).
+  // Unset = on, as the RFCs want by default.
+  std::optional<bool> compatibility_mode;
   std::optional<FilterBinding> filter_in;      // `in whitelist|blacklist table T`
   std::optional<FilterBinding> filter_out;     // `out whitelist|blacklist table T`
   SourceLocation where;

@@ -38,7 +38,7 @@ struct OptionSpec {
 
 // Every option of an option statement; which level/role may use which is
 // decided when the statement is applied (builder.cpp).
-constexpr std::array<OptionSpec, 17> kOptions{{
+constexpr std::array<OptionSpec, 18> kOptions{{
     {"query-interval", ValueType::Duration},
     {"query-response-interval", ValueType::Duration},
     {"robustness", ValueType::Count},
@@ -56,6 +56,7 @@ constexpr std::array<OptionSpec, 17> kOptions{{
     {"source-idle-timeout", ValueType::Duration},
     {"protocol", ValueType::Protocol},  // per instance: IGMP and MLD side by side
     {"max-groups-per-host", ValueType::Count},
+    {"compatibility-mode", ValueType::Bool},
 }};
 
 const OptionSpec* find_option(std::string_view name) {

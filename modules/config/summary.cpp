@@ -98,6 +98,9 @@ void interface_text(std::ostream& out, Protocol protocol, const InstanceConfig& 
   if (i.max_sources) out << "        max-sources " << *i.max_sources << "\n";
   if (i.query_source) out << "        query-source " << i.query_source->to_string() << "\n";
   if (i.max_groups_per_host) out << "        max-groups-per-host " << *i.max_groups_per_host << "\n";
+  if (i.compatibility_mode && !*i.compatibility_mode) {
+    out << "        compatibility-mode off (IGMPv3/MLDv2 only: older-version messages are ignored)\n";
+  }
   filter_text(out, "in ", i.filter_in);
   filter_text(out, "out", i.filter_out);
 }

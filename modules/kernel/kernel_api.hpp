@@ -42,6 +42,7 @@ struct InterfaceInfo {
   bool up = false;
   bool running = false;
   bool multicast = false;
+  unsigned mtu = 0;  // SIOCGIFMTU; 0 when it could not be read
   std::vector<InterfaceAddress> addresses;
   // The first IPv4 address, and the link-local IPv6 address MLD messages must
   // be sent from (RFC 3810 §5: "a link-local IPv6 Source Address").

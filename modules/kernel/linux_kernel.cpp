@@ -409,6 +409,15 @@ KernelResult<std::vector<InterfaceInfo>> LinuxKernel::list_interfaces() {
     }
   }
   ::freeifaddrs(list);
+  // The link MTU (reports are split to it, RFC 3376 §4.2.16 / RFC 3810 §5.2.15).
+  if (const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); s >= 0) {
+    for (auto& info : out) {
+      ifreq req{};
+      std::strncpy(req.ifr_name, info.name.c_str(), IFNAMSIZ - 1);
+      if (::ioctl(s, SIOCGIFMTU, &req) == 0 && req.ifr_mtu > 0) info.mtu = static_cast<unsigned>(req.ifr_mtu);
+    }
+    ::close(s);
+  }
   return out;
 }
 

@@ -187,6 +187,11 @@ std::optional<LinkEvent> parse_link_event(const nlmsghdr* nlh) {
       ev.multicast = (ifi->ifi_flags & IFF_MULTICAST) != 0;
       bool ok = true;
       for_each_attr(nlh, sizeof(ifinfomsg), [&](const nlattr* attr) {
+        if (mnl_attr_get_type(attr) == IFLA_MTU) {
+          // A u32; a shorter attribute is ignored rather than read past.
+          if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) ev.mtu = mnl_attr_get_u32(attr);
+          return;
+        }
         if (mnl_attr_get_type(attr) != IFLA_IFNAME) return;
         if (auto n = ifname_from(attr)) ev.name = *n;
         else ok = false;

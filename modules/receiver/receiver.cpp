@@ -237,12 +237,15 @@ void Receiver::handle(ReceiverMessage&& message) {
                      registration_conflicts_.fetch_add(1, std::memory_order_relaxed);
                      LOG4CPLUS_WARN(logger(), "interface " << m.ifname.c_str() << " registered by a second instance");
                    }
-                   const bool fresh = it == registrations_.end();
-                   registrations_[key] = Registration{m.ifname, m.owner};
-                   if (fresh) join_all_routers(m.family, m.ifindex, true);
+                   const bool was_joined = it != registrations_.end() && it->second.joined;
+                   registrations_[key] = Registration{m.ifname, m.owner, m.join_router_groups};
+                   if (was_joined != m.join_router_groups) join_all_routers(m.family, m.ifindex, m.join_router_groups);
                  },
                  [this](UnregisterInterface& m) {
-                   if (registrations_.erase({m.family, m.ifindex}) > 0) join_all_routers(m.family, m.ifindex, false);
+                   auto it = registrations_.find({m.family, m.ifindex});
+                   if (it == registrations_.end()) return;
+                   if (it->second.joined) join_all_routers(m.family, m.ifindex, false);
+                   registrations_.erase(it);
                  },
                  [this](AddMrouteSocket& m) {
                    if (!m.socket || !*m.socket) return;
@@ -391,7 +394,7 @@ std::vector<LinkEvent> Receiver::current_state() {
   }
   std::vector<LinkEvent> out;
   for (const auto& i : *interfaces) {
-    out.push_back(LinkEvent{LinkChange::NewLink, i.ifindex, i.name, i.up, i.running, i.multicast, std::nullopt, 0});
+    out.push_back(LinkEvent{LinkChange::NewLink, i.ifindex, i.name, i.up, i.running, i.multicast, std::nullopt, 0, i.mtu});
     for (const auto& a : i.addresses)
       out.push_back(LinkEvent{LinkChange::NewAddress, i.ifindex, i.name, i.up, i.running, i.multicast, a.address,
                               a.prefix_length});

@@ -79,6 +79,7 @@ class Receiver {
   struct Registration {
     std::string ifname;
     InstanceMailboxRef owner;
+    bool joined = false;  // the routers' groups are joined on the interface
   };
   struct MrouteSocket {
     std::shared_ptr<const Fd> socket;

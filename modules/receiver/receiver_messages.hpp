@@ -16,15 +16,20 @@
 namespace mcproxy::receiver {
 
 // From an instance: IGMP (V4) or MLD (V6) packets arriving on `ifindex` are
-// the instance's. The Receiver joins 224.0.0.22 / ff02::16 there (RFC 3376
-// §4.2.14, RFC 3810 §5.2.14: v3 reports go to the all-routers addresses).
-// Registering an ifindex another instance holds moves it (last one wins) and
-// counts a conflict.
+// the instance's. With `join_router_groups` the Receiver joins 224.0.0.22 and
+// 224.0.0.2 (ff02::16, ff02::2) there (RFC 3376 §4.2.14, RFC 3810 §5.2.14: v3
+// reports go to them; RFC 2236 §3, RFC 2710 §4: leaves and dones): a
+// downstream, where the proxy is the router. An upstream registers without:
+// the proxy is a host there, and a membership would make the kernel report
+// those groups upstream. Registering again with the other setting joins or
+// leaves accordingly. Registering an ifindex another instance holds moves it
+// (last one wins) and counts a conflict.
 struct RegisterInterface {
   Family family = Family::V4;
   int ifindex = 0;
   std::string ifname;
   InstanceMailboxRef owner;
+  bool join_router_groups = true;
 };
 
 struct UnregisterInterface {

@@ -187,7 +187,7 @@ no_route() { ! has_route "$@"; }
 # capture_start NS IF NAME [FILTER]: tcpdump into $E2E_WORK/NAME.pcap until capture_stop
 capture_start() {
   local ns=$1 ifname=$2 name=$3 filter=${4:-igmp or (ip6 and not udp)}
-  lab_exec "$ns" tcpdump -i "$ifname" -n -U -s 256 -w "$E2E_WORK/$name.pcap" $filter \
+  lab_exec "$ns" tcpdump -i "$ifname" -n -U -s "${E2E_SNAPLEN:-256}" -w "$E2E_WORK/$name.pcap" $filter \
     >"$E2E_WORK/$name.tcpdump.log" 2>&1 &
   E2E_CAPTURES+=("$!")
   eval "E2E_CAP_$name=\$!"
@@ -235,6 +235,13 @@ still_after() {  # still_after MILLISECONDS CMD...: CMD holds during the whole t
 }
 
 gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# iface_field INSTANCE IFNAME KEY: one field of `show interfaces` (JSON) for IFNAME
+iface_field() {
+  ctl --json show interfaces "$1" 2>/dev/null | python3 -c "import json,sys
+for e in json.load(sys.stdin).get('interfaces',[]):
+    if e.get('name')=='$2': print(json.dumps(e.get('$3'))); break"
+}
 
 # interfaces_up N [INSTANCE]: at least N interfaces of the daemon are up
 interfaces_up() {

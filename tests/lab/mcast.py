@@ -4,6 +4,8 @@ kernel's own host stack (so joins are real IGMP/MLD reports from Linux).
 
   mcast.py send GROUP PORT --rate PPS --count N [--ttl T] [--iface IF] [--source ADDR]
   mcast.py recv GROUP PORT --seconds S [--source SRC] [--iface IF] [--out FILE]
+  mcast.py joinmany FIRST COUNT --seconds S [--iface IF]
+  mcast.py query --iface IF [--version 2|3] [--max-resp-ms MS]
 
 send --source sends from that local address (a second sender on one host).
 recv joins GROUP (source-specific when --source is given), counts datagrams for
@@ -12,6 +14,10 @@ S seconds, then prints one JSON line {"received": n, "first": t, "last": t,
 "missing": m} (times in seconds since the epoch; `missing` counts the sequence
 numbers absent between seq_min and seq_max of the busiest source: a gap in the
 stream) and, with --out, writes it.
+joinmany joins COUNT consecutive IPv4 groups from FIRST on one socket and holds
+them for S seconds (raise net.ipv4.igmp_max_memberships beyond 20 first).
+query sends one IPv4 IGMP General Query (IGMPv3, or IGMPv2 with --version 2)
+to 224.0.0.1 on IF with TTL 1 and the Router Alert option, like a querier.
 Every wait is bounded; nothing here runs without --seconds / --count.
 """
 import argparse
@@ -116,6 +122,45 @@ def recv(a):
             f.write(out + "\n")
 
 
+def joinmany(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    local = "0.0.0.0"
+    if a.iface:
+        import fcntl
+        SIOCGIFADDR = 0x8915
+        res = fcntl.ioctl(s.fileno(), SIOCGIFADDR, struct.pack("256s", a.iface.encode()))
+        local = socket.inet_ntoa(res[20:24])
+    first = int(ipaddress.ip_address(a.first))
+    for i in range(a.count):
+        req = socket.inet_aton(str(ipaddress.ip_address(first + i))) + socket.inet_aton(local)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, req)
+    time.sleep(a.seconds)
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    total = (total >> 16) + (total & 0xFFFF)
+    total += total >> 16
+    return ~total & 0xFFFF
+
+
+def query(a):
+    code = min(255, a.max_resp_ms // 100)  # tenths of a second; linear below 128 (RFC 3376 §4.1.1)
+    if a.version == 2:
+        msg = struct.pack("!BBH4s", 0x11, code, 0, socket.inet_aton("0.0.0.0"))
+    else:  # QRV 2, QQIC 125 s, no sources
+        msg = struct.pack("!BBH4sBBH", 0x11, min(code, 127), 0, socket.inet_aton("0.0.0.0"), 2, 125, 0)
+    msg = msg[:2] + struct.pack("!H", checksum(msg)) + msg[4:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.iface.encode())
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, b"\x94\x04\x00\x00")  # Router Alert (RFC 2113)
+    s.sendto(msg, ("224.0.0.1", 0))
+
+
 def sockaddr_storage6(addr):
     sa = struct.pack("HH4x", socket.AF_INET6, 0) + socket.inet_pton(socket.AF_INET6, addr) + struct.pack("I", 0)
     return sa + b"\0" * (128 - len(sa))
@@ -133,8 +178,14 @@ def main():
     pr.add_argument("group"); pr.add_argument("port", type=int)
     pr.add_argument("--seconds", type=float, required=True); pr.add_argument("--source")
     pr.add_argument("--iface"); pr.add_argument("--out")
+    pj = sub.add_parser("joinmany")
+    pj.add_argument("first"); pj.add_argument("count", type=int)
+    pj.add_argument("--seconds", type=float, required=True); pj.add_argument("--iface")
+    pq = sub.add_parser("query")
+    pq.add_argument("--iface", required=True); pq.add_argument("--version", type=int, default=3)
+    pq.add_argument("--max-resp-ms", type=int, default=1000)
     a = p.parse_args()
-    send(a) if a.cmd == "send" else recv(a)
+    {"send": send, "recv": recv, "joinmany": joinmany, "query": query}[a.cmd](a)
 
 
 if __name__ == "__main__":

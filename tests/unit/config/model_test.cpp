@@ -84,7 +84,7 @@ TEST(EffectiveTimers, Rfc3376Defaults) {
   EXPECT_EQ(t.robustness, 2u);
   EXPECT_EQ(t.query_interval, Duration{125'000});
   EXPECT_EQ(t.query_response_interval, Duration{10'000});
-  EXPECT_EQ(t.group_membership_interval(), Duration{260'000});     // §8.4
+  EXPECT_EQ(t.group_membership_interval(), Duration{270'000});     // RFC 9776 §8.4: RV x QI + 2 x QRI
   EXPECT_EQ(t.other_querier_present_interval(), Duration{255'000});  // §8.5
   EXPECT_EQ(t.startup_query_interval, Duration{31'250});            // §8.6: QI / 4
   EXPECT_EQ(t.startup_query_count, 2u);                             // §8.7: RV

@@ -3,6 +3,7 @@
 #include "config_test_util.hpp"
 
 #include "modules/config/parser.hpp"
+#include "modules/config/summary.hpp"
 
 namespace mcproxy::config::test {
 namespace {
@@ -154,6 +155,15 @@ TEST(Options, InstanceLimits) {
   EXPECT_FALSE(i.downstreams[1].max_groups_per_host.has_value());
   auto d = with("");
   EXPECT_FALSE(d.instances.at(0).max_groups.has_value());  // kDefaultInstanceMaxGroups applies
+// RFC 9776 §7.2.1 / §7.3.1: the per-interface switch for SSM-only links; unset means on.
+TEST(Options, CompatibilityModePerInterface) {
+  auto c = with("pinstance iptv upstream eth0 compatibility-mode off;\n"
+                "pinstance iptv downstream eth1 compatibility-mode on;\n");
+  const auto& i = c.instances.at(0);
+  EXPECT_EQ(i.upstreams[0].compatibility_mode, false);
+  EXPECT_EQ(i.downstreams[0].compatibility_mode, true);
+  EXPECT_FALSE(i.downstreams[1].compatibility_mode.has_value());
+  EXPECT_NE(summarize(c).find("eth0 (priority 1)\n        compatibility-mode off"), std::string::npos) << summarize(c);
 }
 
 TEST(Options, StaticRouteExtension) {

@@ -19,6 +19,13 @@ TEST_P(SemanticError, IsReportedWithItsPosition) {
 }
 
 const ErrorCase kCases[] = {
+    {"CompatibilityModeIsAnInterfaceOption",
+     "pinstance a: u ==> d;\npinstance a compatibility-mode off;",
+     {"t.conf:2:13: 'compatibility-mode' is an interface option: write 'pinstance NAME upstream|downstream IF "
+      "compatibility-mode ...'"}},
+    {"CompatibilityModeOffNeedsAVersion3Protocol",
+     "protocol IGMPv2;\npinstance a: u ==> d;\npinstance a downstream d compatibility-mode off;",
+     {"t.conf:3:26: 'compatibility-mode off' needs protocol IGMPv3 or MLDv2, not IGMPv2"}},
     {"UnknownTableInBinding",
      "pinstance a: u ==> d;\npinstance a upstream u out whitelist table nope;",
      {"t.conf:2:44: unknown table 'nope'"}},

@@ -549,3 +549,71 @@ TEST_F(HostTest, OlderVersionQuerierPresentIntervalUsesQueryMaxResponseTime) {
 
 }  // namespace
 }  // namespace mcproxy::instances
+
+namespace mcproxy::instances {
+namespace {
+
+// RFC 9776 §7.2.1: "It is RECOMMENDED that implementations provide a
+// configuration option to disable use of the Host Compatibility Mode to allow
+// networks to operate only in SSM mode." With it off an IGMPv2 query changes
+// nothing: the host stays in IGMPv3 mode and keeps its source lists.
+TEST_F(HostTest, CompatibilityModeOffIgnoresOlderVersionQueries) {
+  HostOptions o;
+  o.compatibility = false;
+  host = std::make_unique<UpstreamHost>("up0", o, random.source());
+  host->set_address(kOwn);
+  set(kGroup, include({kS1}));
+  codec::Query q;
+  q.version = codec::Version::IGMPv2;
+  q.group = A("0.0.0.0");
+  q.max_response_time = Duration(10'000);
+  auto e = query(q);
+  EXPECT_TRUE(e.packets.empty());
+  EXPECT_EQ(host->compatibility_mode(), codec::Version::IGMPv3);
+  EXPECT_EQ(host->counters().dropped.at("compatibility-mode-off"), 1u);
+  advance(seconds(20));  // no IGMPv2 report answers the query
+  auto change = set(kGroup, include({kS1, kS2}));
+  EXPECT_EQ(records(change), (std::vector{rec(RecordType::AllowNewSources, kGroup, {kS2})}));
+  // IGMPv3 queries are answered as usual.
+  query(v3_query());
+  EXPECT_FALSE(advance(seconds(11)).packets.empty());
+}
+
+// Switching compatibility off at runtime ends an older-version mode at once.
+TEST_F(HostTest, CompatibilityModeOffAtRuntimeReturnsToV3) {
+  make();
+  codec::Query q;
+  q.version = codec::Version::IGMPv1;
+  q.group = A("0.0.0.0");
+  query(q);
+  EXPECT_EQ(host->compatibility_mode(), codec::Version::IGMPv1);
+  HostOptions o;
+  o.compatibility = false;
+  host->reconfigure(o);
+  EXPECT_EQ(host->compatibility_mode(), codec::Version::IGMPv3);
+}
+
+// The link MTU can change while the host runs: reports are split to the new
+// size from the next one on (the instance passes IFLA_MTU changes in).
+TEST_F(HostTest, MtuChangeSplitsLaterReportsToTheNewSize) {
+  make(config::Protocol::IGMPv3, 1500);
+  std::set<Address> many;
+  for (unsigned i = 1; i <= 100; ++i) many.insert(Address(AddressV4(0x0a000000u + i)));
+  EXPECT_EQ(set(kGroup, include(many)).packets.size(), 1u);  // 8 + 8 + 400 bytes fit 1500
+  host->set_mtu(200);
+  EXPECT_EQ(host->mtu(), 200u);
+  auto e = set(kGroup2, include(many));
+  EXPECT_GT(e.packets.size(), 1u);
+  std::size_t total = 0;
+  for (const auto& p : e.packets) {
+    const auto& r = std::get<codec::V3Report>(p.packet.message);
+    std::size_t size = 24 + 8;  // IPv4 header with Router Alert, report header
+    for (const auto& rec : r.records) size += 8 + 4 * rec.sources.size();
+    EXPECT_LE(size, 200u);
+    for (const auto& rec : r.records) total += rec.sources.size();
+  }
+  EXPECT_EQ(total, 100u);
+}
+
+}  // namespace
+}  // namespace mcproxy::instances

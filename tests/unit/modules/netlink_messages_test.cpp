@@ -114,6 +114,21 @@ TEST(NetlinkLinks, NewLinkUpRunning) {
   EXPECT_EQ(*e, (LinkEvent{LinkChange::NewLink, 4, "veth1", true, true, true, std::nullopt, 0}));
 }
 
+// IFLA_MTU (u32) is taken: an upstream splits its reports to it.
+TEST(NetlinkLinks, MtuIsParsed) {
+  auto m = link(RTM_NEWLINK, 4, IFF_UP | IFF_RUNNING, "veth1");
+  mnl_attr_put_u32(m.nlh, IFLA_MTU, 1280);
+  auto e = parse_link_event(m.nlh);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->mtu, 1280u);
+  auto none = link(RTM_NEWLINK, 4, IFF_UP, "veth1");
+  EXPECT_EQ(parse_link_event(none.nlh)->mtu, 0u);
+  auto bad = link(RTM_NEWLINK, 4, IFF_UP, "veth1");
+  const std::uint16_t two = 9000;
+  mnl_attr_put(bad.nlh, IFLA_MTU, sizeof two, &two);  // too short for a u32: ignored
+  EXPECT_EQ(parse_link_event(bad.nlh)->mtu, 0u);
+}
+
 TEST(NetlinkLinks, DelLinkAndAdminDown) {
   auto m = link(RTM_DELLINK, 9, 0, "gone0");
   auto e = parse_link_event(m.nlh);

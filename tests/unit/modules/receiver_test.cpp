@@ -82,6 +82,21 @@ TEST_F(ReceiverTest, RegisteringJoinsAllRoutersGroups) {
   EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "ff02::16"}, {3, "ff02::2"}}));
 }
 
+// The proxy is a host on an upstream: a membership of the routers' groups there
+// would make the kernel send reports for 224.0.0.22 / 224.0.0.2 (ff02::16 /
+// ff02::2) upstream. Re-registering with the other role joins or leaves.
+TEST_F(ReceiverTest, UpstreamRegistrationJoinsNoRoutersGroups) {
+  receiver.handle(RegisterInterface{Family::V4, 4, "up0", a, false});
+  receiver.handle(RegisterInterface{Family::V6, 4, "up0", a, false});
+  EXPECT_TRUE(kernel.joined().empty());
+  receiver.handle(RegisterInterface{Family::V4, 4, "up0", a, true});  // became a downstream
+  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{4, "224.0.0.22"}, {4, "224.0.0.2"}}));
+  receiver.handle(RegisterInterface{Family::V4, 4, "up0", a, false});  // and an upstream again
+  EXPECT_TRUE(kernel.joined().empty());
+  receiver.handle(UnregisterInterface{Family::V6, 4});
+  EXPECT_TRUE(kernel.joined().empty());
+}
+
 TEST_F(ReceiverTest, IgmpPacketGoesToInstanceOwningIfindex) {
   const int fd = add_mroute({Family::V4, 10}, a);
   receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});

@@ -1017,6 +1017,56 @@ TEST_F(CoreOverloadTest, DefaultLimitsApply) {
     join("d0", H1, AddressV4(0xEF050000u + i));  // 239.5.0.0 + i
   EXPECT_EQ(core->downstream("d0")->counters().dropped.at("max-groups-per-host"), 1u);
   EXPECT_EQ(core->downstream("d0")->groups_of_host(H1), config::kDefaultMaxGroupsPerHost);
+// The upstream's link MTU reaches its host: a report with many sources is
+// split to it (RFC 3376 §4.2.16), and a later MTU change applies to the next one.
+TEST_F(CoreTest, UpstreamReportsAreSplitToTheLinkMtu) {
+  make();
+  core->set_link_mtu("u0", 200);
+  core->set_link_mtu("d0", 200);   // downstreams: nothing to split, ignored
+  core->set_link_mtu("nope", 200);  // unknown: ignored
+  up_all();
+  advance(seconds(1));
+  std::vector<Address> many;
+  for (unsigned i = 1; i <= 60; ++i) many.push_back(Address(AddressV4(0xcb007100u + i)));  // below max-sources
+  auto e = report("d0", H1, {rec(RecordType::ChangeToIncludeMode, G, many)});
+  std::size_t packets = 0;
+  for (const auto& p : e.packets) packets += p.interface == "u0" ? 1 : 0;
+  EXPECT_GE(packets, 2u);  // 24 + 8 + 8 + 240 bytes do not fit 200
+  EXPECT_EQ(core->upstream("u0")->mtu(), 200u);
+  core->set_link_mtu("u0", 1500);
+  e = report("d0", H1, {rec(RecordType::ChangeToIncludeMode, G2, many)});
+  packets = 0;
+  for (const auto& p : e.packets) packets += p.interface == "u0" ? 1 : 0;
+  EXPECT_EQ(packets, 1u);
+}
+
+// `compatibility-mode off` (RFC 9776 §7.2.1 / §7.3.1) reaches the router of a
+// downstream: an IGMPv2 report is dropped, the group is not joined upstream.
+TEST_F(CoreTest, CompatibilityModeOffDropsOlderReportsOnTheDownstream) {
+  cfg.downstreams[0].compatibility_mode = false;
+  make();
+  up_all();
+  advance(seconds(1));
+  codec::Packet p;
+  p.source = H1;
+  p.destination = G;
+  p.message = codec::MembershipReport{codec::Version::IGMPv2, G};
+  CoreEffects e;
+  core->handle_packet("d0", p, now, e);
+  EXPECT_TRUE(upstream_records(e).empty());
+  EXPECT_EQ(core->downstream("d0")->counters().dropped.at("compatibility-mode-off"), 1u);
+  core->handle_packet("d1", p, now, e);  // d1 keeps the default: IGMPv2 compatibility
+  EXPECT_FALSE(upstream_records(e).empty());
+}
+
+// Router-side state transitions come out of the core for the instance's debug log.
+TEST_F(CoreTest, RouterTransitionsReachTheCoreEffects) {
+  make();
+  auto e = up_all();
+  EXPECT_NE(std::find(e.transitions.begin(), e.transitions.end(), "d0: querier state: Inactive -> Querier"),
+            e.transitions.end());
+  e = join("d1", H3);
+  EXPECT_EQ(e.transitions, std::vector<std::string>{"d1: group 239.1.1.1 router filter mode: INCLUDE -> EXCLUDE"});
 }
 
 }  // namespace

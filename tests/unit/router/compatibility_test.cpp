@@ -134,5 +134,36 @@ TEST(Compatibility, TranslateTable) {
   EXPECT_EQ(level_of(config::Protocol::MLDv2), CompatibilityMode::V3);
 }
 
+// RFC 9776 §7.3.1: "It is RECOMMENDED that implementations provide a
+// configuration option to disable use of compatibility mode to allow networks
+// to operate only in SSM mode." With it off, IGMPv1/v2 reports and leaves are
+// dropped and a v3 source list is never cut down to IGMPv2's ASM join.
+TEST(Compatibility, Rfc9776_7_3_1_CompatibilityModeOffDropsOlderReports) {
+  DownstreamOptions o = options();
+  o.compatibility = false;
+  Harness h(o);
+  h.receive(v3_report("192.0.2.21", {record(RecordType::AllowNewSources, "232.1.1.1", {"198.51.100.1"})}));
+  h.receive(old_report(Version::IGMPv2, "192.0.2.20", "232.1.1.1"));
+  h.receive(old_report(Version::IGMPv1, "192.0.2.20", "239.1.1.1"));
+  h.receive(leave(Version::IGMPv2, "192.0.2.20", "232.1.1.1"));
+  EXPECT_EQ(h.router.counters().dropped.at("compatibility-mode-off"), 3u);
+  EXPECT_EQ(h.router.compatibility_mode(ip("232.1.1.1")), Version::IGMPv3);
+  EXPECT_EQ(h.router.membership(ip("232.1.1.1")), (Membership{FilterMode::Include, sources({"198.51.100.1"})}));
+  EXPECT_FALSE(h.router.membership(ip("239.1.1.1")));
+}
+
+// Switched off at runtime, a running IGMPv2 Host Present timer no longer counts.
+TEST(Compatibility, CompatibilityModeOffAtRuntimeEndsOlderMode) {
+  Harness h;
+  h.receive(old_report(Version::IGMPv2, "192.0.2.20", "239.1.1.1"));
+  EXPECT_EQ(h.router.compatibility_mode(ip("239.1.1.1")), Version::IGMPv2);
+  DownstreamOptions o = options();
+  o.compatibility = false;
+  h.router.reconfigure(o, h.now, h.out);
+  EXPECT_EQ(h.router.compatibility_mode(ip("239.1.1.1")), Version::IGMPv3);
+  h.receive(v3_report("192.0.2.21", {record(RecordType::BlockOldSources, "239.1.1.1", {"198.51.100.1"})}));
+  EXPECT_EQ(h.router.counters().dropped.count("ignored-in-igmpv2-mode"), 0u);  // BLOCK is taken (§7.3.2 would drop it)
+}
+
 }  // namespace
 }  // namespace mcproxy::instances::test

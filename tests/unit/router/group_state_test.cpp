@@ -9,7 +9,7 @@ namespace mcproxy::instances::test {
 namespace {
 
 using codec::RecordType;
-constexpr Duration kGmi = 260s;
+constexpr Duration kGmi = 270s;  // RFC 9776 §8.4: 2 x 125 s + 2 x 10 s
 constexpr Duration kLmqt = 2s;
 
 class GroupStateTest : public ::testing::Test {

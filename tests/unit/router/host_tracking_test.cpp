@@ -30,7 +30,7 @@ TEST(HostTracker, RecordsFollowHostState) {
   EXPECT_TRUE(t.anyone_in_exclude());
   EXPECT_FALSE(t.anyone_wants_source(ip("10.0.0.4")));
   EXPECT_TRUE(t.anyone_wants_source(ip("10.0.0.9")));
-  EXPECT_EQ(queue.deadline({TimerKind::HostInterest, ip("232.1.1.1"), h1}), kT0 + 260s);
+  EXPECT_EQ(queue.deadline({TimerKind::HostInterest, ip("232.1.1.1"), h1}), kT0 + 270s);
   t.on_record(h1, RecordType::ModeIsInclude, {}, ctx);  // INCLUDE {}: not interested any more
   EXPECT_TRUE(t.hosts().empty());
   EXPECT_FALSE(queue.running({TimerKind::HostInterest, ip("232.1.1.1"), h1}));
@@ -134,7 +134,7 @@ TEST(HostTracker, InterestExpiresWithGmi) {
   h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
   h.advance(100s);
   h.receive(v3_report("192.0.2.21", {record(RecordType::ModeIsExclude, "239.1.1.1")}));
-  h.advance(160s);
+  h.advance(170s);
   EXPECT_EQ(h.router.hosts(ip("239.1.1.1")), std::set<Address>{ip("192.0.2.21")});
   EXPECT_TRUE(h.router.hosts(ip("239.9.9.9")).empty());
 }
@@ -167,7 +167,7 @@ TEST(QuickLeave, AnonymousReportersFallBackToLastMemberQueries) {
   h.advance(2s);
   EXPECT_FALSE(h.forwarding("232.1.1.1", "198.51.100.1"));
   EXPECT_TRUE(h.forwarding("232.1.1.1", "198.51.100.2"));
-  h.advance(260s);
+  h.advance(270s);
   EXPECT_TRUE(h.router.hosts(ip("232.1.1.1")).empty());
 }
 

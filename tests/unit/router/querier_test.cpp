@@ -181,9 +181,9 @@ TEST(Querier, Rfc9776_6_6_2_GroupSpecificQueryDoesNotElect) {
 TEST(Querier, Rfc3376_4_1_6_and_4_1_7_AdoptQrvAndQqi) {
   Harness h;
   h.receive(query(Version::IGMPv3, "192.0.2.1", nullptr, {}, false, 3, 60s));
-  // GMI with the querier's values: 3 * 60 + 10 = 190 s.
+  // GMI with the querier's values: 3 * 60 + 2 * 10 = 200 s.
   h.receive(v3_report("192.0.2.20", {record(codec::RecordType::ModeIsExclude, "239.1.1.1")}));
-  h.advance(189s);
+  h.advance(199s);
   h.receive(query(Version::IGMPv3, "192.0.2.1", nullptr, {}, false, 3, 60s));
   EXPECT_TRUE(h.forwarding("239.1.1.1"));
   h.advance(1s);
@@ -205,8 +205,8 @@ TEST(Querier, Rfc3376_4_1_6_ZeroQrvMeansOwnValue) {
   h.receive(query(Version::IGMPv3, "192.0.2.1", nullptr, {}, false, 5, 60s));
   h.receive(query(Version::IGMPv3, "192.0.2.1", nullptr, {}, false, 0, 0s));
   h.receive(v3_report("192.0.2.20", {record(codec::RecordType::ModeIsExclude, "239.1.1.1")}));
-  h.advance(259s);
-  EXPECT_TRUE(h.forwarding("239.1.1.1"));  // GMI back to 2 * 125 + 10
+  h.advance(269s);
+  EXPECT_TRUE(h.forwarding("239.1.1.1"));  // GMI back to 2 * 125 + 2 * 10
   h.advance(1s);
   EXPECT_FALSE(h.forwarding("239.1.1.1"));
 }

@@ -49,7 +49,7 @@ struct Harness {
   Family family;
 };
 
-// Default timers: QI 125 s, QRI 10 s, RV 2, LMQI 1 s, LMQC 2; GMI = 260 s, LMQT = 2 s.
+// Default timers: QI 125 s, QRI 10 s, RV 2, LMQI 1 s, LMQC 2; GMI = 270 s, LMQT = 2 s.
 inline const config::Timers kTimers{};
 
 }  // namespace mcproxy::instances::test

@@ -39,11 +39,24 @@ TEST(Scenario, RefreshedByGeneralQueryAnswers_ThenExpiresAfterGmi) {
     h.receive(v3_report("192.0.2.20", {record(RecordType::ModeIsExclude, "239.1.1.1")}));
   }
   h.clear();
-  h.advance(259s);
+  h.advance(269s);
   EXPECT_TRUE(h.forwarding("239.1.1.1"));
   h.advance(1s);
   EXPECT_FALSE(h.forwarding("239.1.1.1"));
   EXPECT_TRUE(h.changed("239.1.1.1"));
+}
+
+// RFC 9776 §8.4 / RFC 9777 §9.4 (revised from RFC 3376 / RFC 3810): the Group
+// Membership Interval is RV x QI plus 2 x QRI, so a membership that RFC 3376's
+// RV x QI + QRI would have dropped at 260 s still holds at 269 s.
+TEST(Scenario, Rfc9776_8_4_GroupMembershipIntervalIsTwiceQri) {
+  Harness h;
+  h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
+  EXPECT_EQ(*h.router.group_timer(ip("239.1.1.1")), h.now + 270s);
+  h.advance(269s);
+  EXPECT_TRUE(h.forwarding("239.1.1.1"));
+  h.advance(1s);
+  EXPECT_FALSE(h.forwarding("239.1.1.1"));
 }
 
 // SSM: INCLUDE source lists from two hosts; one source times out (§6.3).
@@ -52,7 +65,7 @@ TEST(Scenario, SourceTimersExpireIndividually) {
   h.receive(v3_report("192.0.2.20", {record(RecordType::AllowNewSources, "232.1.1.1", {"198.51.100.1"})}));
   h.advance(100s);
   h.receive(v3_report("192.0.2.21", {record(RecordType::AllowNewSources, "232.1.1.1", {"198.51.100.2"})}));
-  h.advance(160s);
+  h.advance(170s);
   EXPECT_FALSE(h.forwarding("232.1.1.1", "198.51.100.1"));
   EXPECT_TRUE(h.forwarding("232.1.1.1", "198.51.100.2"));
   EXPECT_EQ(h.router.membership(ip("232.1.1.1")), (Membership{FilterMode::Include, sources({"198.51.100.2"})}));
@@ -70,7 +83,7 @@ TEST(Scenario, Rfc3376_6_5_ExcludeHostSilent_SwitchBackToInclude) {
   EXPECT_TRUE(h.forwarding("239.1.1.1", "198.51.100.3"));
   h.advance(200s);
   h.receive(v3_report("192.0.2.20", {record(RecordType::ModeIsInclude, "239.1.1.1", {"198.51.100.1"})}));
-  h.advance(60s);  // group timer (set at 0) expires at 260 s
+  h.advance(70s);  // group timer (set at 0) expires at 270 s
   EXPECT_EQ(h.router.membership(ip("239.1.1.1")), (Membership{FilterMode::Include, sources({"198.51.100.1"})}));
   EXPECT_TRUE(h.changed("239.1.1.1"));
 }
@@ -95,9 +108,9 @@ TEST(Scenario, LateOnTimerEqualsPunctual) {
 TEST(Scenario, HandleRunsDueTimersFirst) {
   Harness h;
   h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, "239.1.1.1")}));
-  h.now += 261s;  // no on_timer call
+  h.now += 271s;  // no on_timer call
   h.receive(v3_report("192.0.2.20", {record(RecordType::BlockOldSources, "239.1.1.1", {"198.51.100.1"})}));
-  EXPECT_FALSE(h.forwarding("239.1.1.1"));  // expired at 260 s; the BLOCK then does nothing (INCLUDE {})
+  EXPECT_FALSE(h.forwarding("239.1.1.1"));  // expired at 270 s; the BLOCK then does nothing (INCLUDE {})
   EXPECT_TRUE(h.changed("239.1.1.1"));
 }
 
