@@ -331,7 +331,8 @@ std::string Importer::render(const std::string& source_name) {
       out << ";\n";
       if (is_up)
         note(ImportNote::Kind::Note, p.altnets.front().line,
-             "altnet on the upstream " + p.name + ": mcproxy accepts multicast data from any source there");
+             "altnet on the upstream " + p.name + ": multicast data is taken there only from " + p.name +
+                 "'s subnets and these prefixes, as in igmpproxy");
     }
     if (!p.whitelist.empty()) {
       // igmpproxy: reports for other groups are ignored on a downstream and

@@ -45,7 +45,7 @@ const std::vector<Case> kCases = {
      {"pinstance igmpproxy downstream eth1 alternative-subnets 10.2.0.0/16 10.3.0.0/24;"}, {}},
     {"upstream altnet", "phyint eth0 upstream altnet 10.0.0.0/8\nphyint eth1 downstream\n",
      {"pinstance igmpproxy upstream eth0 alternative-subnets 10.0.0.0/8;"},
-     {{Kind::Note, 1, "accepts multicast data from any source"}}},
+     {{Kind::Note, 1, "only from eth0's subnets and these prefixes, as in igmpproxy"}}},
     {"altnet without length is one host", "phyint eth0 upstream\nphyint eth1 downstream altnet 10.9.9.9\n",
      {"alternative-subnets 10.9.9.9/32;"}, {}},
     {"downstream whitelist", "phyint eth0 upstream\nphyint eth1 downstream whitelist 239.1.0.0/16 whitelist 232.1.1.1/32\n",
