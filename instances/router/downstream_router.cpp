@@ -505,7 +505,7 @@ void DownstreamRouter::start(TimePoint now, Effects& out) {
 
 void DownstreamRouter::stop(TimePoint now, Effects& out) {
   impl_->run_due(now, out);
-  Context ctx = impl_->context(now);
+  Context ctx = impl_->context(now, out);
   impl_->querier.stop(ctx);
   impl_->stop_specific_queries();
 }

@@ -42,8 +42,8 @@ struct InterfaceInfo {
   bool up = false;
   bool running = false;
   bool multicast = false;
-  unsigned mtu = 0;  // SIOCGIFMTU; 0 when it could not be read
   std::vector<InterfaceAddress> addresses;
+  unsigned mtu = 0;  // SIOCGIFMTU; 0 when it could not be read
   // The first IPv4 address, and the link-local IPv6 address MLD messages must
   // be sent from (RFC 3810 §5: "a link-local IPv6 Source Address").
   std::optional<AddressV4> ipv4() const;
