@@ -122,8 +122,8 @@ void ProxyInstance::register_link(const std::string& ifname, LinkState& link, co
   // (the Routing thread handles AddVif before the SetMfc that follows).
   // The routers' groups (224.0.0.22 / 224.0.0.2, ff02::16 / ff02::2) only
   // where the proxy is the router: no report for them goes upstream.
-  const bool downstream = ifc != nullptr && ifc->role == config::Role::Downstream;
-  modules_.receiver.post(receiver::RegisterInterface{family_, link.ifindex, ifname, mailbox_, downstream});
+  const bool upstream = ifc != nullptr && ifc->role == config::Role::Upstream;
+  modules_.receiver.post(receiver::RegisterInterface{family_, link.ifindex, ifname, mailbox_, !upstream});
   modules_.routing.post(routing::AddVif{table_, link.ifindex, ifname, threshold, 0});
   link.active = true;
   link.registered_ifindex = link.ifindex;
