@@ -155,6 +155,8 @@ TEST(Options, InstanceLimits) {
   EXPECT_FALSE(i.downstreams[1].max_groups_per_host.has_value());
   auto d = with("");
   EXPECT_FALSE(d.instances.at(0).max_groups.has_value());  // kDefaultInstanceMaxGroups applies
+}
+
 // RFC 9776 §7.2.1 / §7.3.1: the per-interface switch for SSM-only links; unset means on.
 TEST(Options, CompatibilityModePerInterface) {
   auto c = with("pinstance iptv upstream eth0 compatibility-mode off;\n"

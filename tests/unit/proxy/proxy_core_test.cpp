@@ -1017,6 +1017,8 @@ TEST_F(CoreOverloadTest, DefaultLimitsApply) {
     join("d0", H1, AddressV4(0xEF050000u + i));  // 239.5.0.0 + i
   EXPECT_EQ(core->downstream("d0")->counters().dropped.at("max-groups-per-host"), 1u);
   EXPECT_EQ(core->downstream("d0")->groups_of_host(H1), config::kDefaultMaxGroupsPerHost);
+}
+
 // The upstream's link MTU reaches its host: a report with many sources is
 // split to it (RFC 3376 §4.2.16), and a later MTU change applies to the next one.
 TEST_F(CoreTest, UpstreamReportsAreSplitToTheLinkMtu) {
