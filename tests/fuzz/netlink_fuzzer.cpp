@@ -35,6 +35,7 @@ const nlmsghdr* encode(const LinkEvent& event, Buffer& buffer) {
       ifi->ifi_flags = (event.up ? IFF_UP : 0u) | (event.running ? IFF_RUNNING : 0u) |
                        (event.multicast ? IFF_MULTICAST : 0u);
       if (!event.name.empty()) mnl_attr_put_strz(nlh, IFLA_IFNAME, event.name.c_str());
+      if (event.mtu != 0) mnl_attr_put_u32(nlh, IFLA_MTU, event.mtu);
       break;
     }
     case LinkChange::NewAddress:
@@ -65,6 +66,7 @@ void check_event(const LinkEvent& event) {
   const bool address_event = event.change == LinkChange::NewAddress || event.change == LinkChange::DelAddress;
   require(address_event == event.address.has_value(), "an address on a link event, or none on an address event");
   if (!address_event) require(event.prefix_length == 0, "a prefix length on a link event");
+  if (address_event) require(event.mtu == 0, "an MTU on an address event");
   Buffer buffer;
   const auto again = kernel::parse_link_event(encode(event, buffer));
   require(again.has_value(), "an event, encoded again, is refused");
