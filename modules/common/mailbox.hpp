@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -125,11 +126,19 @@ class Mailbox {
     assert(owner_.is_owner());
     clear_wakeup();
     std::size_t handled = 0;
-    // The control lane first, all of it (what it holds is small and urgent).
+    // The control lane first (what it holds is small and urgent), within `max`
+    // like the bulk lane: a caller that takes one message gets one, the rest
+    // stay queued.
     std::deque<Message> control;
     {
       std::lock_guard lock(control_mutex_);
-      control.swap(control_);
+      if (control_.size() <= max) {
+        control.swap(control_);
+      } else {
+        const auto end = control_.begin() + static_cast<std::ptrdiff_t>(max);
+        control.assign(std::make_move_iterator(control_.begin()), std::make_move_iterator(end));
+        control_.erase(control_.begin(), end);
+      }
     }
     for (auto& message : control) {
       ++handled;

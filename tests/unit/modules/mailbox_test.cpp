@@ -26,6 +26,19 @@ TEST(Mailbox, DrainsInPostOrder) {
   EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "c"}));
 }
 
+TEST(Mailbox, ControlLaneDrainHonoursMax) {
+  Mailbox<std::string> box(8);
+  box.post_control("a");
+  box.post_control("b");
+  box.post_control("c");
+  std::vector<std::string> got;
+  EXPECT_EQ(box.drain([&](std::string&& s) { got.push_back(std::move(s)); }, 1), 1u);
+  EXPECT_EQ(got, (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(readable(box.fd()));
+  EXPECT_EQ(box.drain([&](std::string&& s) { got.push_back(std::move(s)); }), 2u);
+  EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "c"}));
+}
+
 TEST(Mailbox, FullMailboxDropsAndCounts) {
   Mailbox<int> box(2);
   EXPECT_TRUE(box.post(1));
