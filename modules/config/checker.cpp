@@ -241,11 +241,12 @@ class Checker {
       }
     }
     // RFC 9776 §7.2.1 / §7.3.1: the switch keeps a link on IGMPv3 (MLDv2) for
-    // SSM; an older configured protocol would leave nothing to speak.
-    if (i.compatibility_mode && !*i.compatibility_mode &&
-        config_.protocol != Protocol::IGMPv3 && config_.protocol != Protocol::MLDv2) {
+    // SSM; an older protocol would leave nothing to speak. The protocol is the
+    // instance's own (`pinstance NAME protocol P;`), set by with_protocol().
+    if (i.compatibility_mode && !*i.compatibility_mode && protocol_ != Protocol::IGMPv3 &&
+        protocol_ != Protocol::MLDv2) {
       error(where_of(i.option_where, "compatibility-mode", i.where),
-            std::string("'compatibility-mode off' needs protocol IGMPv3 or MLDv2, not ") + to_string(config_.protocol));
+            std::string("'compatibility-mode off' needs protocol IGMPv3 or MLDv2, not ") + to_string(protocol_));
     }
     for (const auto* filter : {&i.filter_in, &i.filter_out}) {
       if (*filter && (*filter)->table.name.empty()) check_table((*filter)->table);

@@ -59,5 +59,24 @@ TEST(InstanceProtocol, ErrorsAreJudgedPerInstance) {
             "");
 }
 
+// `compatibility-mode off` (RFC 9776 §7.2.1, RFC 9777 §8.2.1) needs the
+// instance's protocol to be IGMPv3 or MLDv2, whatever the file's is.
+TEST(InstanceProtocol, CompatibilityModeIsJudgedByTheInstancesProtocol) {
+  // An MLDv2 instance in an IGMPv2 file, and an IGMPv3 instance in an MLDv1 file.
+  EXPECT_EQ(joined(errors_of("protocol IGMPv2;\npinstance v6: u ==> d;\npinstance v6 protocol MLDv2;\n"
+                             "pinstance v6 downstream d compatibility-mode off;")),
+            "");
+  EXPECT_EQ(joined(errors_of("protocol MLDv1;\npinstance v4: u ==> d;\npinstance v4 protocol IGMPv3;\n"
+                             "pinstance v4 upstream u compatibility-mode off;")),
+            "");
+  // An MLDv1 instance in an IGMPv3 file, and an IGMPv2 instance in an MLDv2 file.
+  EXPECT_EQ(joined(errors_of("protocol IGMPv3;\npinstance v6: u ==> d;\npinstance v6 protocol MLDv1;\n"
+                             "pinstance v6 downstream d compatibility-mode off;")),
+            "t.conf:4:27: 'compatibility-mode off' needs protocol IGMPv3 or MLDv2, not MLDv1\n");
+  EXPECT_EQ(joined(errors_of("protocol MLDv2;\npinstance v4: u ==> d;\npinstance v4 protocol IGMPv2;\n"
+                             "pinstance v4 upstream u compatibility-mode off;")),
+            "t.conf:4:25: 'compatibility-mode off' needs protocol IGMPv3 or MLDv2, not IGMPv2\n");
+}
+
 }  // namespace
 }  // namespace mcproxy::config::test
