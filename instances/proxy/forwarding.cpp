@@ -38,10 +38,7 @@ void ProxyCore::handle_data(const std::string& input_ifname, const Address& sour
     return;
   }
   if (d != nullptr) counters_["data-from-downstream"]++;
-  if (u != nullptr && mutex_mode()) {
-    auto it = locks_.find(group);
-    if (it != locks_.end() && it->second.upstream != input_ifname) counters_["data-mutex-rejected"]++;
-  }
+  if (u != nullptr && mutex_mode() && mutex_rejects(input_ifname, group, source, now, out)) return;
   auto [git, fresh_group] = sg_.try_emplace(group);
   (void)fresh_group;
   SgState& sg = git->second[source];
@@ -55,11 +52,11 @@ void ProxyCore::handle_data(const std::string& input_ifname, const Address& sour
   // believe one is there.
   install(group, source, sg, std::move(outputs), true, out);
   // `in rulematching mutex MS`: the first upstream whose (requested) data of
-  // the group arrives keeps the group; the other upstreams unsubscribe it.
+  // (S,G) arrives claims that source; the other upstreams stop requesting it.
   if (u != nullptr && mutex_mode() && accepts_from(*u, group, source)) {
-    auto [it, taken] = locks_.try_emplace(group, MutexLock{input_ifname, now});
+    auto [it, taken] = locks_[group].try_emplace(source, MutexLock{input_ifname, now});
     it->second.last_data = now;
-    if (taken) refresh_group(group, now, out);  // others unsubscribe; their entries stop forwarding
+    if (taken) refresh_group(group, now, out);
   }
 }
 
@@ -71,8 +68,8 @@ bool ProxyCore::accepts_from(const Upstream& u, const Address& group, const Addr
   const auto requested = u.host->state(group);
   if (!requested || !admits(*requested, source)) return false;
   if (mutex_mode()) {
-    auto it = locks_.find(group);
-    if (it != locks_.end() && it->second.upstream != u.cfg.name) return false;
+    const MutexLock* claim = claim_of(group, source);
+    if (claim != nullptr && claim->upstream != u.cfg.name) return false;
   }
   return true;
 }
@@ -169,7 +166,10 @@ void ProxyCore::remove_routes_from(const std::string& input, TimePoint now, Core
     }
     git = git->second.empty() ? sg_.erase(git) : std::next(git);
   }
-  for (auto it = locks_.begin(); it != locks_.end();) it = it->second.upstream == input ? locks_.erase(it) : std::next(it);
+  for (auto git = locks_.begin(); git != locks_.end();) {
+    std::erase_if(git->second, [&](const auto& e) { return e.second.upstream == input; });
+    git = git->second.empty() ? locks_.erase(git) : std::next(git);
+  }
   // (callers refresh every group afterwards, so the other upstreams subscribe again)
 }
 

@@ -105,8 +105,8 @@ class ProxyCore {
   // the counters of the instance's MFC entries, in any number of batches; then
   // done: with `complete` every entry was read and sources idle for
   // `source-idle-timeout` lose their entries (and, under `rulematching mutex
-  // MS`, a group whose upstream delivered nothing for MS is released); without
-  // it (a failed read) nothing is removed.
+  // MS`, an (S,G) whose upstream delivered nothing of it for MS is released);
+  // without it (a failed read) nothing is removed.
   void source_counters(const std::vector<SourcePackets>& batch, TimePoint now);
   void source_counters_done(bool complete, TimePoint now, CoreEffects& out);
   // Time between two counter reads while the instance has (S,G) entries.
@@ -164,7 +164,7 @@ class ProxyCore {
   };
   struct MutexLock {
     std::string upstream;
-    TimePoint last_data;  // last time data of the group came in on `upstream`
+    TimePoint last_data;  // last time data of the (S,G) came in on `upstream`
   };
 
   DownstreamOptions downstream_options(const config::InterfaceConfig& ifc) const;
@@ -189,6 +189,10 @@ class ProxyCore {
                bool force, CoreEffects& out);
   void remove_routes_from(const std::string& input, TimePoint now, CoreEffects& out);
   bool mutex_mode() const;
+  const MutexLock* claim_of(const Address& group, const Address& source) const;
+  void drop_claim(const Address& group, const Address& source);
+  bool mutex_rejects(const std::string& input, const Address& group, const Address& source, TimePoint now,
+                     CoreEffects& out);
   void schedule_counter_read(TimePoint now);
   void forget_idle_sources(TimePoint now, CoreEffects& out);
   void release_idle_locks(TimePoint now, CoreEffects& out);
@@ -202,9 +206,9 @@ class ProxyCore {
   std::vector<std::unique_ptr<Upstream>> upstreams_;            // priority order
   std::map<std::string, std::unique_ptr<Downstream>> downstreams_;
   std::map<Address, std::map<Address, SgState>> sg_;            // group -> source -> state
-  // `upstream * in rulematching mutex MS`: the upstream a group's data came
-  // from first, per group.
-  std::map<Address, MutexLock> locks_;
+  // `upstream * in rulematching mutex MS`: the upstream an (S,G)'s data came
+  // from first, group -> source -> claim (as mcproxy: per source).
+  std::map<Address, std::map<Address, MutexLock>> locks_;
   // Source liveness: when the next counter read is due; while a read runs,
   // when it started (a read that never completes is abandoned).
   std::optional<TimePoint> next_read_;

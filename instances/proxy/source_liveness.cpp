@@ -42,8 +42,10 @@ void ProxyCore::source_counters(const std::vector<SourcePackets>& batch, TimePoi
     sg.packets = c.packets;
     if (!sent) continue;
     sg.last_active = now;
-    if (auto lock = locks_.find(c.group); lock != locks_.end() && lock->second.upstream == sg.input)
-      lock->second.last_data = now;
+    if (auto claims = locks_.find(c.group); claims != locks_.end()) {
+      auto claim = claims->second.find(c.source);
+      if (claim != claims->second.end() && claim->second.upstream == sg.input) claim->second.last_data = now;
+    }
   }
 }
 
@@ -82,26 +84,44 @@ void ProxyCore::forget_idle_sources(TimePoint now, CoreEffects& out) {
 }
 
 // mcproxy, `upstream * in rulematching mutex MS`: "After MS without data on
-// the chosen interface, the group is subscribed at all upstreams again." No
-// data is: no counter of the group's entries from that upstream moved for MS
-// (seen at the resolution of counter_interval()), or no such entry is left.
+// the chosen interface, the group is subscribed at all upstreams again", per
+// source as mcproxy's process_upstream_in_mutex does: a claimed (S,G) whose
+// entry from the claiming upstream counted no packet for MS (seen at the
+// resolution of counter_interval()), or that has no such entry left, is
+// released. Its idle entry goes with it, so that S's data from any upstream
+// makes the kernel report it again (NOCACHE) and claim it anew.
 void ProxyCore::release_idle_locks(TimePoint now, CoreEffects& out) {
   std::vector<Address> released;
-  for (auto it = locks_.begin(); it != locks_.end();) {
-    bool has_source = false;
-    if (auto git = sg_.find(it->first); git != sg_.end())
-      has_source = std::any_of(git->second.begin(), git->second.end(),
-                               [&](const auto& e) { return e.second.input == it->second.upstream; });
-    const bool idle = now - it->second.last_data >= cfg_.upstream_in_rule_matching.mutex_timeout;
-    if (has_source && !idle) {
-      ++it;
-      continue;
+  for (auto git = locks_.begin(); git != locks_.end();) {
+    const Address& group = git->first;
+    auto sources = sg_.find(group);
+    for (auto it = git->second.begin(); it != git->second.end();) {
+      const MutexLock& claim = it->second;
+      SgState* sg = nullptr;
+      if (sources != sg_.end()) {
+        auto sit = sources->second.find(it->first);
+        if (sit != sources->second.end() && sit->second.input == claim.upstream) sg = &sit->second;
+      }
+      const bool idle = now - claim.last_data >= cfg_.upstream_in_rule_matching.mutex_timeout;
+      if (sg != nullptr && !idle) {
+        ++it;
+        continue;
+      }
+      counters_["mutex-released"]++;
+      if (sg != nullptr) {
+        out.routes.push_back(RouteChange{it->first, group, claim.upstream, {}, {}, true});
+        sources->second.erase(it->first);
+        if (sources->second.empty()) {
+          sg_.erase(sources);
+          sources = sg_.end();
+        }
+      }
+      if (released.empty() || released.back() != group) released.push_back(group);
+      it = git->second.erase(it);
     }
-    counters_["mutex-released"]++;
-    released.push_back(it->first);
-    it = locks_.erase(it);
+    git = git->second.empty() ? locks_.erase(git) : std::next(git);
   }
-  // Every admitting upstream subscribes the group again.
+  // Every admitting upstream subscribes the released sources again.
   for (const auto& g : released) refresh_group(g, now, out);
 }
 

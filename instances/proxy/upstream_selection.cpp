@@ -60,15 +60,16 @@ std::vector<Membership> ProxyCore::static_contributions(const Address& group) co
 // Several upstreams (`upstream * in rulematching`): `first` (default) gives
 // each (S,G) to the first up upstream, in priority order, whose filters allow
 // it (mcproxy's "reminder" scheme); `mutex` requests on every upstream the
-// filters allow until one of them delivers the group's data (then only there).
+// filters allow, except the sources whose data already came in on another
+// upstream (mcproxy's process_upstream_in_mutex: per source).
 void ProxyCore::refresh_upstream_requests(const Address& group, TimePoint now, CoreEffects& out) {
   const auto statics = static_contributions(group);
   const auto kind = cfg_.upstream_in_rule_matching.kind;
   const bool first = kind == config::RuleMatching::Kind::First;
-  const MutexLock* lock = nullptr;
+  const std::map<Address, MutexLock>* claims = nullptr;
   if (kind == config::RuleMatching::Kind::Mutex) {
     auto it = locks_.find(group);
-    if (it != locks_.end()) lock = &it->second;
+    if (it != locks_.end()) claims = &it->second;
   }
   Membership taken;  // INCLUDE{}: what higher-priority upstreams already request
   for (auto& u : upstreams_) {
@@ -88,8 +89,14 @@ void ProxyCore::refresh_upstream_requests(const Address& group, TimePoint now, C
     if (first) {
       wanted = subtract(wanted, taken);
       taken = merge(taken, wanted);
-    } else if (lock != nullptr && lock->upstream != u->cfg.name) {
-      wanted = Membership{};  // mutex: another upstream has the group
+    } else if (claims != nullptr) {
+      // mutex: the sources another upstream has claimed are not requested
+      // here (EXCLUDE{S...} for "any other source", RFC 3376 §3.2 / RFC 3810
+      // §4.2; an IGMPv2/MLDv1 upstream cannot leave one source out).
+      Membership others;
+      for (const auto& [source, claim] : *claims)
+        if (claim.upstream != u->cfg.name) others.sources.insert(source);
+      wanted = subtract(wanted, others);
     }
     Effects e;
     u->host->set_state(group, wanted, now, e);
@@ -99,6 +106,45 @@ void ProxyCore::refresh_upstream_requests(const Address& group, TimePoint now, C
 
 bool ProxyCore::mutex_mode() const {
   return cfg_.upstream_in_rule_matching.kind == config::RuleMatching::Kind::Mutex;
+}
+
+// The upstream that claimed (S,G) under `rulematching mutex MS`, if any.
+const ProxyCore::MutexLock* ProxyCore::claim_of(const Address& group, const Address& source) const {
+  auto git = locks_.find(group);
+  if (git == locks_.end()) return nullptr;
+  auto it = git->second.find(source);
+  return it == git->second.end() ? nullptr : &it->second;
+}
+
+void ProxyCore::drop_claim(const Address& group, const Address& source) {
+  auto git = locks_.find(group);
+  if (git == locks_.end()) return;
+  git->second.erase(source);
+  if (git->second.empty()) locks_.erase(git);
+}
+
+// Data of (S,G) from an upstream while another upstream holds the source's
+// claim. The kernel reports data it has no entry for (NOCACHE), so either this
+// upcall raced the owner's or the owner's entry was lost: the owner's entry is
+// installed again and the kernel keeps taking S from the owner only (counted
+// `data-mutex-rejected`). A claim whose owner has no entry of S left is stale:
+// it goes, every upstream requests S again, and this data may claim it.
+bool ProxyCore::mutex_rejects(const std::string& input, const Address& group, const Address& source, TimePoint now,
+                              CoreEffects& out) {
+  const MutexLock* claim = claim_of(group, source);
+  if (claim == nullptr || claim->upstream == input) return false;
+  if (auto git = sg_.find(group); git != sg_.end()) {
+    auto sit = git->second.find(source);
+    if (sit != git->second.end() && sit->second.input == claim->upstream) {
+      counters_["data-mutex-rejected"]++;
+      install(group, source, sit->second, sit->second.outputs, true, out);
+      return true;
+    }
+  }
+  counters_["mutex-released"]++;
+  drop_claim(group, source);
+  refresh_group(group, now, out);
+  return false;
 }
 
 }  // namespace mcproxy::instances
