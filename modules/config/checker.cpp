@@ -223,6 +223,14 @@ class Checker {
       }
     };
     count("threshold", i.threshold);
+    // Linux's ip6mr forwards out of every output of an entry any packet whose
+    // hop limit is above 1 (ip6mr_mfc_add gives each output threshold 1, and a
+    // MIF's own threshold is never consulted): a higher one would be ignored.
+    if (i.threshold && *i.threshold > 1 && !v4_) {
+      error(where_of(i.option_where, "threshold", i.where),
+            "threshold " + std::to_string(*i.threshold) + " needs IGMP: under " + to_string(protocol_) +
+                " the kernel (ip6mr) forwards every hop limit above 1 and has no per-interface threshold");
+    }
     count("max-groups", i.max_groups);
     count("max-sources", i.max_sources);
     count("max-groups-per-host", i.max_groups_per_host);

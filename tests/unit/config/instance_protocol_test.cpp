@@ -78,5 +78,22 @@ TEST(InstanceProtocol, CompatibilityModeIsJudgedByTheInstancesProtocol) {
             "t.conf:4:25: 'compatibility-mode off' needs protocol IGMPv3 or MLDv2, not IGMPv2\n");
 }
 
+// A TTL threshold above 1 cannot be installed for IPv6 (Linux's ip6mr has no
+// per-interface hop-limit threshold): refused in an MLD instance, also in an
+// IGMP file; accepted in an IGMP instance of an MLD file.
+TEST(InstanceProtocol, ThresholdAboveOneNeedsAnIgmpInstance) {
+  EXPECT_EQ(joined(errors_of("protocol IGMPv3;\npinstance v6: u ==> d;\npinstance v6 protocol MLDv2;\n"
+                             "pinstance v6 downstream d threshold 8;")),
+            "t.conf:4:27: threshold 8 needs IGMP: under MLDv2 the kernel (ip6mr) forwards every hop limit above "
+            "1 and has no per-interface threshold\n");
+  EXPECT_EQ(joined(errors_of("protocol MLDv1;\npinstance a: u ==> d;\npinstance a upstream u threshold 2;")),
+            "t.conf:3:24: threshold 2 needs IGMP: under MLDv1 the kernel (ip6mr) forwards every hop limit above "
+            "1 and has no per-interface threshold\n");
+  EXPECT_EQ(joined(errors_of("protocol MLDv2;\npinstance a: u ==> d;\npinstance a downstream d threshold 1;")), "");
+  EXPECT_EQ(joined(errors_of("protocol MLDv2;\npinstance v4: u ==> d;\npinstance v4 protocol IGMPv3;\n"
+                             "pinstance v4 downstream d threshold 8;")),
+            "");
+}
+
 }  // namespace
 }  // namespace mcproxy::config::test
