@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   try {
     TCLAP::CmdLine cmd(
         "mcproxy: a multicast proxy (IGMP/MLD, RFC 4605). Runs in the foreground; "
-        "logs to stderr unless --log-config says otherwise.",
+        "logs to stderr (to the journal with priorities under systemd) unless --log-target or "
+        "--log-config says otherwise.",
         ' ', mcproxy::kVersion);
     cmd.setExceptionHandling(false);
     TCLAP::ValueArg<std::string> file("f", "config", "configuration file", false,
@@ -39,6 +40,10 @@ int main(int argc, char** argv) {
                                      cmd);
     TCLAP::ValueArg<std::string> log_config("", "log-config", "log4cplus properties file", false, "",
                                             "FILE", cmd);
+    TCLAP::ValueArg<std::string> log_target("", "log-target",
+                                            "where log lines go: auto (the journal's format when stderr is "
+                                            "systemd's journal stream, else stderr), stderr, journal, syslog",
+                                            false, "auto", "TARGET", cmd);
     TCLAP::ValueArg<std::string> from_igmpproxy("", "from-igmpproxy",
                                                  "print the mcproxy configuration equivalent to an igmpproxy "
                                                  "configuration file, and what has no equivalent on stderr",
@@ -56,7 +61,13 @@ int main(int argc, char** argv) {
     cmd.parse(argc, argv);
 
     const int verbosity = mcproxy::verbosity_of(debug.getValue(), verbose.getValue());
-    if (auto error = mcproxy::configure_logging(verbosity, log_config.getValue()); !error.empty()) {
+    const auto target = mcproxy::parse_log_target(log_target.getValue());
+    if (!target) {
+      std::cerr << "mcproxy: --log-target: '" << log_target.getValue()
+                << "' is none of auto, stderr, journal, syslog\n";
+      return EX_USAGE;
+    }
+    if (auto error = mcproxy::configure_logging(verbosity, log_config.getValue(), *target); !error.empty()) {
       std::cerr << "mcproxy: " << error << "\n";
       return EX_NOINPUT;
     }

@@ -5,6 +5,8 @@
 # while its threads answer, updates STATUS= as groups come, says RELOADING=1
 # then READY=1 around a reload (SIGHUP and mcproxyctl reload) and STOPPING=1
 # when it stops. (A stuck thread stopping the pings: tests/unit/daemon_threaded.)
+# Its stderr stands in for the journal stream (JOURNAL_STREAM names it), so
+# every log line carries its syslog priority as sd-daemon(3)'s "<N>" prefix.
 source "$(dirname "$0")/common.sh"
 e2e_init notify "$@"
 if ! grep -q sd_notify "$E2E_MCPROXY"; then
@@ -33,7 +35,10 @@ pinstance n: up0 ==> lan0 lan1;
 pinstance n query-interval 10s query-response-interval 2s;
 EOF
 # 0.6 s: a round of probes every 0.2 s.
-NOTIFY_SOCKET=$E2E_WORK/notify.sock WATCHDOG_USEC=600000 e2e_start_daemon "$E2E_WORK/n.conf"
+touch "$E2E_LOG"
+log_start=$(($(wc -l <"$E2E_LOG") + 1))
+NOTIFY_SOCKET=$E2E_WORK/notify.sock WATCHDOG_USEC=600000 JOURNAL_STREAM=$(stat -c '%d:%i' "$E2E_LOG") \
+  e2e_start_daemon "$E2E_WORK/n.conf"
 
 seen() { grep -qE "$1" "$notes"; }
 count() { grep -cE "$1" "$notes" || true; }
@@ -58,6 +63,13 @@ check "and READY=1 after it" wait_until 10 sh -c "[ \$(grep -c '^READY=1' '$note
 e2e_stop_daemon
 check "STOPPING=1 on SIGTERM" seen '^STOPPING=1$'
 check "mcproxy exits 0" eq "$E2E_DAEMON_EXIT" 0
+
+daemon_log=$(tail -n +"$log_start" "$E2E_LOG")
+journal_lines() { grep -cE "^<$1>mcproxy[a-z.0-9_]*: " <<<"$daemon_log" || true; }
+check "info lines go to the journal at priority 6" test "$(journal_lines 6)" -gt 0
+check "debug lines (-vv) at priority 7" test "$(journal_lines 7)" -gt 0
+check "every log line has a priority and no time stamp of its own" \
+  test -z "$(grep -vE '^<[0-7]>mcproxy[a-z.0-9_]*: ' <<<"$daemon_log" | grep -vE '^$' || true)"
 echo "--- notifications (first 8 of $(wc -l <"$notes")) ---"
 head -n 8 "$notes"
 e2e_finish
