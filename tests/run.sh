@@ -48,7 +48,7 @@ fi
 # The Debian package (root): a Release build installed with apt, a namespace
 # scenario with the installed binaries, then remove and purge (tests/package/deb.sh).
 if [ "$(id -u)" = 0 ] && [ "${MCPROXY_SKIP_PACKAGE:-0}" != 1 ]; then
-  cmake -S . -B build/package -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DMCPROXY_TESTS=OFF >/dev/null
+  cmake -S . -B build/package -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DMCPROXY_TESTS=OFF -DMCPROXY_WERROR=ON >/dev/null
   cmake --build build/package -j"$jobs"
   rm -f build/package/mcproxy_*.deb
   (cd build/package && cpack -G DEB >/dev/null)

@@ -92,9 +92,12 @@ std::vector<std::uint8_t> ethernet_frame(std::span<const std::uint8_t> ip_packet
   header[11] = 0x01;
   header[12] = v6 ? 0x86 : 0x08;
   header[13] = v6 ? 0xdd : 0x00;
-  std::vector<std::uint8_t> f(header.size() + ip_packet.size());
-  std::copy(header.begin(), header.end(), f.begin());
-  std::copy(ip_packet.begin(), ip_packet.end(), f.begin() + static_cast<std::ptrdiff_t>(header.size()));
+  // Appended byte by byte: GCC 12 at -O2 reports the block copies here as
+  // null or out-of-bounds accesses that cannot happen (false positives).
+  std::vector<std::uint8_t> f;
+  f.reserve(header.size() + ip_packet.size());
+  for (std::uint8_t b : header) f.push_back(b);
+  for (std::uint8_t b : ip_packet) f.push_back(b);
   return f;
 }
 
