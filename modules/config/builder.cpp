@@ -228,21 +228,19 @@ class Builder {
     instance.where = s.name.where;
     instance.table = s.table;
     if (s.table) instance.option_where["table"] = s.table_where;
-    for (const Name& n : s.upstreams) {
-      InterfaceConfig i;
-      i.name = n.text;
-      i.role = Role::Upstream;
-      i.where = n.where;
-      instance.upstreams.push_back(std::move(i));
-    }
-    for (const Name& n : s.downstreams) {
-      InterfaceConfig i;
-      i.name = n.text;
-      i.role = Role::Downstream;
-      i.where = n.where;
-      instance.downstreams.push_back(std::move(i));
-    }
+    add_interfaces(s.upstreams, Role::Upstream, instance.upstreams);
+    add_interfaces(s.downstreams, Role::Downstream, instance.downstreams);
     config_.instances.push_back(std::move(instance));
+  }
+
+  static void add_interfaces(const std::vector<Name>& names, Role role, std::vector<InterfaceConfig>& into) {
+    for (const Name& n : names) {
+      InterfaceConfig i;
+      i.name = n.text;
+      i.role = role;
+      i.where = n.where;
+      into.push_back(std::move(i));
+    }
   }
 
   InstanceConfig* instance_named(const Name& name) {

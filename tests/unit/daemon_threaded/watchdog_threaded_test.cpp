@@ -10,8 +10,6 @@
 #include "modules/timer/timer.hpp"
 
 #include <gtest/gtest.h>
-#include <log4cplus/logger.h>
-#include <log4cplus/nullappender.h>
 
 #include <chrono>
 #include <future>
@@ -21,13 +19,6 @@ namespace mcproxy {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct QuietLogging : ::testing::Environment {
-  void SetUp() override {
-    log4cplus::Logger::getRoot().addAppender(log4cplus::SharedAppenderPtr(new log4cplus::NullAppender));
-  }
-};
-const auto* const kQuiet = ::testing::AddGlobalTestEnvironment(new QuietLogging);
 
 // The four module threads on a fake kernel, and the main thread's side: its
 // mailbox and a ThreadWatch over the modules.

@@ -11,8 +11,6 @@
 #include "modules/timer/timer.hpp"
 
 #include <gtest/gtest.h>
-#include <log4cplus/logger.h>
-#include <log4cplus/nullappender.h>
 
 #include <chrono>
 #include <cstdint>
@@ -24,13 +22,6 @@ namespace mcproxy {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct QuietLogging : ::testing::Environment {
-  void SetUp() override {
-    log4cplus::Logger::getRoot().addAppender(log4cplus::SharedAppenderPtr(new log4cplus::NullAppender));
-  }
-};
-const auto* const kQuiet = ::testing::AddGlobalTestEnvironment(new QuietLogging);
 
 // Waits (bounded) for the next event in an instance mailbox.
 std::optional<InstanceEvent> next_event(InstanceMailbox& box, std::chrono::milliseconds limit = 5000ms) {
