@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 
@@ -104,7 +105,7 @@ struct DownstreamRouter::Impl {
   Family family;
   Querier querier;
   TimerQueue queue;
-  std::map<Address, GroupEntry> groups;
+  std::unordered_map<CompactAddress, GroupEntry> groups;
   Counters counters;
   BudgetShare share;                           // groups with interest, counted into the instance's budget
   std::map<Address, std::size_t> host_groups;  // tracked host -> groups it has joined here
@@ -183,7 +184,7 @@ struct DownstreamRouter::Impl {
     for (auto it = groups.begin(); it != groups.end();) {
       it->second.queries.clear();
       queue.cancel({TimerKind::QueryRetransmission, it->first, Address{}});
-      const Address group = it->first;
+      const Address group = it->first.address();
       ++it;
       collect_garbage(group);
     }
@@ -192,7 +193,7 @@ struct DownstreamRouter::Impl {
   // One transmission of the pending specific queries of a group, and the next
   // one [Last Member Query Interval] later (RFC 3376 §6.6.3).
   void transmit_specific_queries(GroupEntry& entry, const Context& ctx, Effects& out) {
-    const Address& group = entry.state.group();
+    const Address group = entry.state.group();
     const TimerKey key{TimerKind::QueryRetransmission, group, Address{}};
     const auto& own = querier.own_address();
     if (querier.state() != QuerierState::Querier || !own) {
@@ -439,15 +440,17 @@ struct DownstreamRouter::Impl {
     const auto it = groups.find(key.group);
     if (it == groups.end()) return;
     GroupEntry& entry = it->second;
-    const auto before = membership_of(key.group);
+    const Address group = key.group.address();
+    const Address item = key.item.address();
+    const auto before = membership_of(group);
     switch (key.kind) {
       case TimerKind::GroupTimer: entry.state.on_group_timer(ctx); break;
-      case TimerKind::SourceTimer: entry.state.on_source_timer(key.item, ctx); break;
+      case TimerKind::SourceTimer: entry.state.on_source_timer(item, ctx); break;
       case TimerKind::QueryRetransmission: transmit_specific_queries(entry, ctx, out); break;
       case TimerKind::HostInterest: {
-        const bool had = tracks(entry, key.item);
-        entry.hosts.on_expiry(key.item);
-        host_count(key.item, had, tracks(entry, key.item));
+        const bool had = tracks(entry, item);
+        entry.hosts.on_expiry(item);
+        host_count(item, had, tracks(entry, item));
         break;
       }
       case TimerKind::V1HostPresent:
@@ -455,18 +458,18 @@ struct DownstreamRouter::Impl {
         if (!options.compatibility) break;
         // The compatibility mode follows from the queue. The expired timer is
         // off it already: the mode before was the one with this timer running.
-        const CompatibilityMode after = group_compatibility_mode(key.group, queue, configured_level());
+        const CompatibilityMode after = group_compatibility_mode(group, queue, configured_level());
         const CompatibilityMode running = key.kind == TimerKind::V1HostPresent ? CompatibilityMode::V1
                                                                               : std::min(CompatibilityMode::V2, after);
-        log_compatibility(key.group, std::min(running, configured_level()), after, ctx);
+        log_compatibility(group, std::min(running, configured_level()), after, ctx);
         break;
       }
       default: break;
     }
-    const auto after = membership_of(key.group);
+    const auto after = membership_of(group);
     share.add(before.has_value(), after.has_value());
-    if (after != before) out.changed_groups.insert(key.group);
-    collect_garbage(key.group);
+    if (after != before) out.changed_groups.insert(group);
+    collect_garbage(group);
   }
 };
 
@@ -562,7 +565,7 @@ std::optional<TimePoint> DownstreamRouter::next_deadline() const { return impl_-
 std::map<Address, Membership> DownstreamRouter::memberships() const {
   std::map<Address, Membership> out;
   for (const auto& [group, entry] : impl_->groups) {
-    if (entry.state.has_interest()) out.emplace(group, entry.state.membership());
+    if (entry.state.has_interest()) out.emplace(group.address(), entry.state.membership());
   }
   return out;
 }

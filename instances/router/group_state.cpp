@@ -242,7 +242,7 @@ const char* to_string(FilterMode mode) { return mode == FilterMode::Include ? "I
 void GroupState::set_filter_mode(FilterMode mode, Context& ctx) {
   if (mode_ == mode) return;
   // RFC 3376 §6.2.1 / RFC 3810 §7.2.1: the router filter mode of the group.
-  ctx.log.record("group " + group_.to_string() + " router filter mode", to_string(mode_), to_string(mode));
+  ctx.log.record("group " + group().to_string() + " router filter mode", to_string(mode_), to_string(mode));
   mode_ = mode;
   if (mode == FilterMode::Include) {
     // INCLUDE mode has no Y and no group timer (§6.2.2).

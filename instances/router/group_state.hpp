@@ -21,9 +21,9 @@ struct TableActions {
 
 class GroupState {
  public:
-  explicit GroupState(Address group) : group_(std::move(group)) {}
+  explicit GroupState(const Address& group) : group_(group) {}
 
-  const Address& group() const { return group_; }
+  Address group() const { return group_.address(); }
   FilterMode filter_mode() const { return mode_; }
   // INCLUDE (A): A. EXCLUDE (X,Y): X, the sources with running timers.
   const SourceSet& requested() const { return requested_; }
@@ -61,7 +61,7 @@ class GroupState {
   void expire_source_timer_now(const Address& source, Context& ctx);
 
  private:
-  TimerKey group_timer_key() const { return {TimerKind::GroupTimer, group_, Address{}}; }
+  TimerKey group_timer_key() const { return {TimerKind::GroupTimer, group_, CompactAddress{}}; }
   TimerKey source_timer_key(const Address& s) const { return {TimerKind::SourceTimer, group_, s}; }
 
   // The one place the filter mode changes.
@@ -89,7 +89,7 @@ class GroupState {
   TableActions exclude_to_ex(const SourceSet& a, Context& ctx);
   TableActions exclude_to_in(const SourceSet& a, Context& ctx);
 
-  Address group_;
+  CompactAddress group_;
   FilterMode mode_ = FilterMode::Include;
   SourceSet requested_;  // A or X: every one has a SourceTimer in the queue
   SourceSet excluded_;   // Y: no running timer

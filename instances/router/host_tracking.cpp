@@ -48,7 +48,7 @@ void HostTracker::on_anonymous_record(RecordType type, const SourceSet& sources,
   } else {
     anonymous_ = HostInterest{FilterMode::Include, (anonymous_ ? anonymous_->sources : SourceSet{}) + sources};
   }
-  ctx.queue.schedule({TimerKind::HostInterest, group_, unspecified(family_of(group_))}, ctx.gmi());
+  ctx.queue.schedule({TimerKind::HostInterest, group_, anonymous_host()}, ctx.gmi());
 }
 
 void HostTracker::on_expiry(const Address& host) {
@@ -73,7 +73,7 @@ void HostTracker::forget(const Address& host, Context& ctx) {
 std::set<Address> HostTracker::hosts() const {
   std::set<Address> out;
   for (const auto& [host, interest] : hosts_) out.insert(host);
-  if (anonymous_) out.insert(unspecified(family_of(group_)));
+  if (anonymous_) out.insert(anonymous_host());
   return out;
 }
 

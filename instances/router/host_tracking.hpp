@@ -23,7 +23,7 @@ struct HostInterest {
 
 class HostTracker {
  public:
-  explicit HostTracker(Address group) : group_(std::move(group)) {}
+  explicit HostTracker(const Address& group) : group_(group) {}
 
   // Applies one (already compatibility-translated) record from `host` and
   // refreshes the host's expiry to GMI. A host left in INCLUDE {} is forgotten.
@@ -49,7 +49,9 @@ class HostTracker {
   void forget(const Address& host, Context& ctx);
   void on_anonymous_record(codec::RecordType type, const SourceSet& sources, Context& ctx);
 
-  Address group_;
+  Address anonymous_host() const { return group_.is_v4() ? Address(AddressV4::any()) : Address(AddressV6::any()); }
+
+  CompactAddress group_;
   std::map<Address, HostInterest> hosts_;
   std::optional<HostInterest> anonymous_;
 };

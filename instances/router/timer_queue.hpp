@@ -6,11 +6,11 @@
 #include "modules/common/clock.hpp"
 
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <set>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace mcproxy::instances {
 
@@ -28,10 +28,9 @@ enum class TimerKind : std::uint8_t {
 
 struct TimerKey {
   TimerKind kind = TimerKind::GeneralQuery;
-  Address group;  // unspecified for the interface-wide timers
-  Address item;   // source or host; unspecified when unused
+  CompactAddress group;  // unspecified for the interface-wide timers
+  CompactAddress item;   // source or host; unspecified when unused
 
-  // Ordered by group first so that all timers of a group form one range.
   bool operator<(const TimerKey& o) const {
     return std::tie(group, kind, item) < std::tie(o.group, o.kind, o.item);
   }
@@ -40,30 +39,71 @@ struct TimerKey {
   }
 };
 
+// The timers are kept per group (a hashed table of small vectors: a group
+// has a handful of timers, its group timer and one per source and host), and
+// the groups in a binary heap ordered by their earliest timer. Scheduling,
+// cancelling and popping cost O(timers of the group + log groups), whatever
+// the number of groups; a group costs one table node, one vector and one heap
+// slot (doc/performance.md, "Memory per group").
 class TimerQueue {
  public:
+  TimerQueue() = default;
+  TimerQueue(const TimerQueue& other);
+  TimerQueue& operator=(const TimerQueue& other);
+  TimerQueue(TimerQueue&&) noexcept = default;
+  TimerQueue& operator=(TimerQueue&&) noexcept = default;
+  ~TimerQueue() = default;
+
   // Sets (or re-sets) a timer; a re-set timer goes behind timers already set
   // for the same deadline.
   void schedule(const TimerKey& key, TimePoint deadline);
   void cancel(const TimerKey& key);
   // Cancels every timer that belongs to `group`.
-  void cancel_group(const Address& group);
+  void cancel_group(const CompactAddress& group);
 
-  bool running(const TimerKey& key) const { return index_.contains(key); }
+  bool running(const TimerKey& key) const { return deadline(key).has_value(); }
   std::optional<TimePoint> deadline(const TimerKey& key) const;
   std::optional<TimePoint> next_deadline() const;
   // Removes and returns the earliest timer whose deadline is <= now.
   std::optional<std::pair<TimerKey, TimePoint>> pop_due(TimePoint now);
 
-  std::size_t size() const { return index_.size(); }
+  std::size_t size() const { return size_; }
 
  private:
-  struct Slot {
+  struct Timer {
     TimePoint deadline;
     std::uint64_t sequence = 0;
+    TimerKind kind = TimerKind::GeneralQuery;
+    CompactAddress item;
   };
-  std::map<TimerKey, Slot> index_;
-  std::set<std::tuple<TimePoint, std::uint64_t, TimerKey>> order_;
+  struct Bucket {
+    std::vector<Timer> timers;  // unordered; the sequence decides ties
+    std::size_t heap_at = 0;    // this bucket's slot in heap_
+  };
+  using Buckets = std::unordered_map<CompactAddress, Bucket>;
+  using Node = Buckets::value_type;
+  // A group in the heap, with the deadline and sequence of its earliest timer.
+  struct HeapItem {
+    TimePoint deadline;
+    std::uint64_t sequence = 0;
+    Node* node = nullptr;  // stable: unordered_map nodes do not move
+    bool operator<(const HeapItem& o) const {
+      return deadline != o.deadline ? deadline < o.deadline : sequence < o.sequence;
+    }
+  };
+
+  static const Timer& earliest(const Bucket& bucket);
+  // Re-reads the earliest timer of a bucket and restores the heap order.
+  void update(Node& node);
+  void remove_from_heap(std::size_t at);
+  void place(std::size_t at, const HeapItem& item);
+  void sift_up(std::size_t at);
+  void sift_down(std::size_t at);
+  void rebuild_heap();
+
+  Buckets buckets_;
+  std::vector<HeapItem> heap_;
+  std::size_t size_ = 0;
   std::uint64_t next_sequence_ = 0;
 };
 

@@ -4,7 +4,11 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <array>
+#include <compare>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 
@@ -24,7 +28,58 @@ inline Address unspecified(Family f) {
   return f == Family::V4 ? Address(AddressV4::any()) : Address(AddressV6::any());
 }
 
+// An address in 17 bytes, trivially copyable: the key of the large per-group
+// tables (router groups, timers, upstream groups) where Address (32 bytes,
+// with a scope id) would double the size. Ordered like Address: IPv4 before
+// IPv6, then by the address bytes. The IPv6 scope id is not kept; decoded
+// packets carry none (the interface is what scopes them).
+class CompactAddress {
+ public:
+  CompactAddress() = default;  // 0.0.0.0, as Address{}
+  CompactAddress(const Address& a) {  // NOLINT(google-explicit-constructor): a key built from any Address
+    if (a.is_v4()) {
+      const auto b = a.to_v4().to_bytes();
+      std::memcpy(bytes_.data(), b.data(), b.size());
+    } else {
+      v6_ = 1;
+      const auto b = a.to_v6().to_bytes();
+      std::memcpy(bytes_.data(), b.data(), b.size());
+    }
+  }
+
+  Address address() const {
+    if (!v6_) return AddressV4(AddressV4::bytes_type{bytes_[0], bytes_[1], bytes_[2], bytes_[3]});
+    AddressV6::bytes_type b;
+    std::memcpy(b.data(), bytes_.data(), b.size());
+    return AddressV6(b);
+  }
+  bool is_v4() const { return v6_ == 0; }
+
+  std::size_t hash() const noexcept {
+    std::uint64_t lo = 0;
+    std::uint64_t hi = 0;
+    std::memcpy(&lo, bytes_.data(), 8);
+    std::memcpy(&hi, bytes_.data() + 8, 8);
+    // A multiply-xorshift mix: group addresses differ in their low bits.
+    std::uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15ULL) ^ v6_) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
+    return static_cast<std::size_t>(h);
+  }
+
+  auto operator<=>(const CompactAddress&) const = default;
+  bool operator==(const CompactAddress&) const = default;
+
+ private:
+  std::uint8_t v6_ = 0;
+  std::array<std::uint8_t, 16> bytes_{};
+};
+
 }  // namespace mcproxy
+
+template <>
+struct std::hash<mcproxy::CompactAddress> {
+  std::size_t operator()(const mcproxy::CompactAddress& a) const noexcept { return a.hash(); }
+};
 
 template <>
 struct std::hash<mcproxy::Address> {

@@ -43,6 +43,10 @@ std::unique_ptr<ProxyCore> make_core(int downstreams, bool quick_leave) {
   config::InstanceConfig cfg;
   cfg.name = "bench";
   cfg.quick_leave = quick_leave;
+  // One host joins every group: the per-host and instance limits would refuse
+  // the joins beyond their defaults and the rows would measure refusals.
+  cfg.max_groups = config::kMaxInstanceMaxGroups;
+  cfg.max_groups_per_host = config::kMaxInstanceMaxGroups;
   cfg.upstreams = {iface("u0", config::Role::Upstream)};
   for (int k = 0; k < downstreams; ++k) cfg.downstreams.push_back(iface("d" + std::to_string(k), config::Role::Downstream));
   auto core = std::make_unique<ProxyCore>(config::Protocol::IGMPv3, cfg, [] { return 7u; });
