@@ -12,6 +12,7 @@
 #include "instances/router/timer_queue.hpp"
 
 #include <algorithm>
+#include <array>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -83,6 +84,36 @@ class BudgetShare {
   std::size_t held_ = 0;  // groups with interest on this router
 };
 
+// The per-packet counters, by version and message, kept as numbers and named
+// only when read (counting a packet builds no string).
+enum class Received : std::uint8_t { Query, Report, Leave };
+enum class Sent : std::uint8_t { GeneralQuery, GroupQuery, GroupSourceQuery };
+constexpr std::size_t kVersions = 5;  // codec::Version
+constexpr std::size_t kMessages = 3;
+using CounterTable = std::array<std::uint64_t, kVersions * kMessages>;
+
+std::size_t slot(codec::Version v, auto message) {
+  return static_cast<std::size_t>(v) * kMessages + static_cast<std::size_t>(message);
+}
+
+const char* received_name(codec::Version v, Received m) {
+  switch (m) {
+    case Received::Query: return "-query";
+    case Received::Report: return "-report";
+    case Received::Leave: return v == codec::Version::MLDv1 ? "-done" : "-leave";
+  }
+  return "";
+}
+
+const char* sent_name(Sent m) {
+  switch (m) {
+    case Sent::GeneralQuery: return "-general-query";
+    case Sent::GroupQuery: return "-group-query";
+    case Sent::GroupSourceQuery: return "-group-source-query";
+  }
+  return "";
+}
+
 // Records that can make a group wanted that was not (for max_groups).
 bool creates_interest(RecordType type, const SourceSet& sources) {
   return type == RecordType::ModeIsExclude || type == RecordType::ChangeToExcludeMode ||
@@ -106,7 +137,10 @@ struct DownstreamRouter::Impl {
   Querier querier;
   TimerQueue queue;
   std::unordered_map<CompactAddress, GroupEntry> groups;
-  Counters counters;
+  Counters counters;         // the rare ones, by name (drops, older-version queries)
+  CounterTable received{};   // per packet, see slot()
+  CounterTable sent{};
+  mutable Counters named;    // counters with the tables named in, as counters() returns them
   BudgetShare share;                           // groups with interest, counted into the instance's budget
   std::map<Address, std::size_t> host_groups;  // tracked host -> groups it has joined here
 
@@ -147,15 +181,15 @@ struct DownstreamRouter::Impl {
     const auto it = groups.find(group);
     if (it == groups.end()) return;
     if (it->second.state.has_interest() || it->second.queries.pending()) return;
-    for (const auto& [host, interest] : it->second.hosts.interests()) host_count(host, true, false);
+    for (const auto& [host, interest] : it->second.hosts.interests()) host_count(host.address(), true, false);
     queue.cancel_group(group);
     groups.erase(it);
   }
 
   // --- Sending ---------------------------------------------------------------
 
-  void send(codec::Packet packet, const std::string& counter, Effects& out) {
-    ++counters.sent[version_name(query_version()) + "-" + counter];
+  void send(codec::Packet packet, Sent counter, Effects& out) {
+    ++sent[slot(query_version(), counter)];
     out.packets.push_back({interface, std::move(packet)});
   }
 
@@ -171,7 +205,7 @@ struct DownstreamRouter::Impl {
     p.max_response_time = timers.query_response_interval;
     p.robustness = timers.robustness;
     p.query_interval = timers.query_interval;
-    send(make_query(p), "general-query", out);
+    send(make_query(p), Sent::GeneralQuery, out);
   }
 
   void carry_out(const QuerierActions& actions, Effects& out) {
@@ -212,7 +246,7 @@ struct DownstreamRouter::Impl {
       p.query_interval = ctx.timers.query_interval;
       const bool with_sources = !q.sources.empty();
       p.sources = std::move(q.sources);
-      send(make_query(p), with_sources ? "group-source-query" : "group-query", out);
+      send(make_query(p), with_sources ? Sent::GroupSourceQuery : Sent::GroupQuery, out);
     }
     if (entry.queries.pending()) {
       queue.schedule(key, ctx.now + ctx.timers.last_member_query_interval);
@@ -540,18 +574,17 @@ void DownstreamRouter::handle(const codec::Packet& packet, TimePoint now, Effect
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
-        const std::string v = version_name(m.version);
         if constexpr (std::is_same_v<T, codec::Query>) {
-          ++impl_->counters.received[v + "-query"];
+          ++impl_->received[slot(m.version, Received::Query)];
           impl_->handle_query(packet, m, ctx, out);
         } else if constexpr (std::is_same_v<T, codec::MembershipReport>) {
-          ++impl_->counters.received[v + "-report"];
+          ++impl_->received[slot(m.version, Received::Report)];
           impl_->handle_report(packet, m, ctx, out);
         } else if constexpr (std::is_same_v<T, codec::LeaveGroup>) {
-          ++impl_->counters.received[v + (m.version == codec::Version::MLDv1 ? "-done" : "-leave")];
+          ++impl_->received[slot(m.version, Received::Leave)];
           impl_->handle_leave(packet, m, ctx, out);
         } else {
-          ++impl_->counters.received[v + "-report"];
+          ++impl_->received[slot(m.version, Received::Report)];
           impl_->handle_v3_report(packet, m, ctx, out);
         }
       },
@@ -595,7 +628,20 @@ std::set<Address> DownstreamRouter::hosts(const Address& group) const {
   return it->second.hosts.hosts();
 }
 
-const DownstreamRouter::Counters& DownstreamRouter::counters() const { return impl_->counters; }
+const DownstreamRouter::Counters& DownstreamRouter::counters() const {
+  Counters& named = impl_->named;
+  named = impl_->counters;
+  for (std::size_t v = 0; v < kVersions; ++v) {
+    const auto version = static_cast<codec::Version>(v);
+    for (const auto m : {Received::Query, Received::Report, Received::Leave}) {
+      if (const auto n = impl_->received[slot(version, m)]) named.received[version_name(version) + received_name(version, m)] += n;
+    }
+    for (const auto m : {Sent::GeneralQuery, Sent::GroupQuery, Sent::GroupSourceQuery}) {
+      if (const auto n = impl_->sent[slot(version, m)]) named.sent[version_name(version) + sent_name(m)] += n;
+    }
+  }
+  return named;
+}
 
 std::optional<TimePoint> DownstreamRouter::group_timer(const Address& group) const {
   return impl_->queue.deadline(TimerKey{TimerKind::GroupTimer, group, Address{}});

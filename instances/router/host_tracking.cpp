@@ -72,7 +72,7 @@ void HostTracker::forget(const Address& host, Context& ctx) {
 
 std::set<Address> HostTracker::hosts() const {
   std::set<Address> out;
-  for (const auto& [host, interest] : hosts_) out.insert(host);
+  for (const auto& [host, interest] : hosts_) out.insert(host.address());
   if (anonymous_) out.insert(anonymous_host());
   return out;
 }

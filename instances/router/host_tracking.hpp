@@ -3,11 +3,11 @@
 #pragma once
 
 #include "instances/router/downstream_router.hpp"
+#include "instances/router/flat_map.hpp"
 #include "instances/router/router_context.hpp"
 #include "instances/router/source_set.hpp"
 #include "modules/codec/message.hpp"
 
-#include <map>
 #include <optional>
 #include <set>
 
@@ -32,7 +32,7 @@ class HostTracker {
   void on_expiry(const Address& host);
 
   std::set<Address> hosts() const;
-  const std::map<Address, HostInterest>& interests() const { return hosts_; }
+  const FlatMap<CompactAddress, HostInterest>& interests() const { return hosts_; }
   // Some tracked host wants the group in EXCLUDE mode (what Q(G) asks about).
   bool anyone_in_exclude() const;
   // Some tracked host wants traffic from `source` (what Q(G,A) asks about).
@@ -52,7 +52,7 @@ class HostTracker {
   Address anonymous_host() const { return group_.is_v4() ? Address(AddressV4::any()) : Address(AddressV6::any()); }
 
   CompactAddress group_;
-  std::map<Address, HostInterest> hosts_;
+  FlatMap<CompactAddress, HostInterest> hosts_;
   std::optional<HostInterest> anonymous_;
 };
 

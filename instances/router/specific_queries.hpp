@@ -2,11 +2,11 @@
 // their retransmissions (RFC 3376 §6.6.3, RFC 3810 §7.6.3).
 #pragma once
 
+#include "instances/router/flat_map.hpp"
 #include "instances/router/group_state.hpp"
 #include "instances/router/router_context.hpp"
 #include "instances/router/source_set.hpp"
 
-#include <map>
 #include <vector>
 
 namespace mcproxy::instances {
@@ -22,7 +22,7 @@ class SpecificQueries {
  public:
   bool pending() const { return group_retransmissions_ > 0 || !source_retransmissions_.empty(); }
   unsigned group_retransmissions() const { return group_retransmissions_; }
-  const std::map<Address, unsigned>& source_retransmissions() const { return source_retransmissions_; }
+  const FlatMap<Address, unsigned>& source_retransmissions() const { return source_retransmissions_; }
 
   // §6.6.3.1: "When a table action "Send Q(G)" is encountered, then the group
   // timer must be lowered to LMQT", and [Last Member Query Count] queries follow.
@@ -42,7 +42,7 @@ class SpecificQueries {
 
  private:
   unsigned group_retransmissions_ = 0;
-  std::map<Address, unsigned> source_retransmissions_;
+  FlatMap<Address, unsigned> source_retransmissions_;
 };
 
 }  // namespace mcproxy::instances

@@ -98,6 +98,7 @@ void TimerQueue::schedule(const TimerKey& key, TimePoint deadline) {
   Node& node = *it;
   auto& timers = node.second.timers;
   if (created) {
+    timers.reserve(2);  // a joined group has its group timer and a host's interest
     timers.push_back({deadline, sequence, key.kind, key.item});
     ++size_;
     node.second.heap_at = heap_.size();
