@@ -156,14 +156,14 @@ void UpstreamHost::on_timer(TimePoint now, Effects& out) {
     std::vector<codec::GroupRecord> records;
     for (const auto& [group, gs] : groups_) {
       if (!is_member(gs.state)) continue;
-      records.push_back(current_state_record(group, gs.state));
+      records.push_back(current_state_record(group.address(), gs.state));
     }
     send_v3_records(std::move(records), out);
   }
 
   // Due per-group timers, from the deadline index.
-  std::vector<Address> due_responses;
-  std::vector<Address> due_retransmissions;
+  std::vector<CompactAddress> due_responses;
+  std::vector<CompactAddress> due_retransmissions;
   while (!timer_index_.empty() && std::get<0>(*timer_index_.begin()) <= now) {
     const auto [at, kind, group] = *timer_index_.begin();
     timer_index_.erase(timer_index_.begin());
@@ -182,8 +182,9 @@ void UpstreamHost::on_timer(TimePoint now, Effects& out) {
 
   // Group timers: expiry rules 2 and 3 (v3), or the v1/v2 delayed report.
   std::vector<codec::GroupRecord> responses;
-  for (const auto& group : due_responses) {
-    GroupState& gs = groups_.at(group);
+  for (const auto& key : due_responses) {
+    const Address group = key.address();
+    GroupState& gs = groups_.at(key);
     auto recorded = std::move(gs.query_sources);
     gs.query_sources.clear();  // RFC 9776 §5.2: the recorded list is cleared once answered
     if (!is_member(gs.state)) continue;  // "if and only if the interface has reception state"
@@ -213,7 +214,7 @@ void UpstreamHost::on_timer(TimePoint now, Effects& out) {
     for (const auto& g : due_retransmissions) {
       GroupState& gs = groups_.at(g);
       if (gs.old_version_retransmissions == 0 || !is_member(gs.state)) continue;
-      send_old_report(g, out);
+      send_old_report(g.address(), out);
       if (--gs.old_version_retransmissions > 0)
         arm(g, gs, TimerKind::Retransmit, now + random_delay(options_.timers.unsolicited_report_interval));
     }

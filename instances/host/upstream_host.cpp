@@ -88,7 +88,7 @@ void UpstreamHost::set_mode(codec::Version mode) {
   held_changes_.clear();  // their retransmission state is cancelled below
   general_response_at_.reset();
   timer_index_.clear();
-  std::vector<Address> idle;
+  std::vector<CompactAddress> idle;
   for (auto& [group, gs] : groups_) {
     gs.filter_mode_retransmissions = 0;
     gs.source_retransmissions.clear();
@@ -219,17 +219,17 @@ void UpstreamHost::append_state_change_records(const Address& group, GroupState&
 void UpstreamHost::flush_reports(TimePoint now, Effects& out) {
   holding_ = false;
   if (held_changes_.empty()) return;
-  const std::vector<Address> groups(held_changes_.begin(), held_changes_.end());
+  const std::vector<CompactAddress> groups(held_changes_.begin(), held_changes_.end());
   held_changes_.clear();
   if (is_v3_mode()) send_state_change(groups, now, out);
 }
 
-void UpstreamHost::send_state_change(const std::vector<Address>& groups, TimePoint now, Effects& out) {
+void UpstreamHost::send_state_change(const std::vector<CompactAddress>& groups, TimePoint now, Effects& out) {
   std::vector<codec::GroupRecord> records;
   for (const auto& g : groups) {
     auto it = groups_.find(g);
     if (it == groups_.end()) continue;
-    append_state_change_records(g, it->second, records);
+    append_state_change_records(g.address(), it->second, records);
   }
   send_v3_records(std::move(records), out);
   for (const auto& g : groups) {
@@ -246,7 +246,7 @@ void UpstreamHost::send_state_change(const std::vector<Address>& groups, TimePoi
   }
 }
 
-void UpstreamHost::arm(const Address& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at) {
+void UpstreamHost::arm(const CompactAddress& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at) {
   auto& field = kind == TimerKind::Retransmit ? gs.retransmit_at : gs.query_response_at;
   if (field) timer_index_.erase({*field, kind, group});
   field = at;
@@ -265,7 +265,7 @@ std::optional<TimePoint> UpstreamHost::next_deadline() const {
   return d;
 }
 
-void UpstreamHost::forget_if_idle(const Address& group) {
+void UpstreamHost::forget_if_idle(const CompactAddress& group) {
   auto it = groups_.find(group);
   if (it == groups_.end()) return;
   const GroupState& gs = it->second;
@@ -280,7 +280,7 @@ void UpstreamHost::forget_if_idle(const Address& group) {
 std::map<Address, Membership> UpstreamHost::state() const {
   std::map<Address, Membership> r;
   for (const auto& [g, gs] : groups_)
-    if (is_member(gs.state)) r.emplace(g, gs.state);
+    if (is_member(gs.state)) r.emplace(g.address(), gs.state);
   return r;
 }
 

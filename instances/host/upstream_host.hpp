@@ -4,6 +4,7 @@
 #pragma once
 
 #include "instances/effects.hpp"
+#include "instances/router/flat_map.hpp"
 #include "instances/router/downstream_router.hpp"  // Membership, FilterMode
 #include "modules/config/config.hpp"
 #include "modules/codec/message.hpp"
@@ -96,7 +97,7 @@ class UpstreamHost {
     // RFC 3376 §5.1 retransmission state: remaining Filter-Mode-Change
     // reports, and remaining Source-List-Change reports per source.
     unsigned filter_mode_retransmissions = 0;
-    std::map<Address, unsigned> source_retransmissions;
+    FlatMap<Address, unsigned> source_retransmissions;
     // v1/v2 (MLDv1) compatibility: remaining unsolicited report repetitions.
     unsigned old_version_retransmissions = 0;
     std::optional<TimePoint> retransmit_at;
@@ -108,7 +109,7 @@ class UpstreamHost {
   // Per-group timers, indexed by deadline so that timer handling costs
   // O(log n) per due timer instead of a scan of every group.
   enum class TimerKind : std::uint8_t { Retransmit, QueryResponse };
-  void arm(const Address& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at);
+  void arm(const CompactAddress& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at);
 
   bool is_v3_mode() const;
   bool is_member(const Membership& m) const;  // v1/v2: does the state need a report at all
@@ -123,27 +124,29 @@ class UpstreamHost {
 
   void record_state_change(GroupState& gs, const Membership& old_state, const Membership& new_state);
   void append_state_change_records(const Address& group, GroupState& gs, std::vector<codec::GroupRecord>& records);
-  void send_state_change(const std::vector<Address>& groups, TimePoint now, Effects& out);
+  void send_state_change(const std::vector<CompactAddress>& groups, TimePoint now, Effects& out);
   void send_old_report(const Address& group, Effects& out);
   void send_old_leave(const Address& group, Effects& out);
   void send_v3_records(std::vector<codec::GroupRecord> records, Effects& out);
   void emit(const Address& destination, codec::Message message, Effects& out);
-  void forget_if_idle(const Address& group);
+  void forget_if_idle(const CompactAddress& group);
 
   std::string interface_;
   HostOptions options_;
   RandomSource random_;
   std::optional<Address> own_address_;
-  std::map<Address, GroupState> groups_;
+  // Keyed by the 17-byte CompactAddress: ordered like Address (reports list
+  // their records in group order), half the key size, cheaper comparisons.
+  std::map<CompactAddress, GroupState> groups_;
   bool holding_ = false;
-  std::set<Address> held_changes_;  // groups whose state-change report waits for flush_reports()
+  std::set<CompactAddress> held_changes_;  // groups whose state-change report waits for flush_reports()
   codec::Version mode_;
   // RFC 3376 §7.2.1 / RFC 3810 §8.2.1 Older Version Querier Present timers.
   std::optional<TimePoint> v1_querier_present_until_;
   std::optional<TimePoint> v2_querier_present_until_;  // IGMPv2 or MLDv1
   // RFC 3376 §5.2 interface timer for the response to a General Query.
   std::optional<TimePoint> general_response_at_;
-  std::set<std::tuple<TimePoint, TimerKind, Address>> timer_index_;
+  std::set<std::tuple<TimePoint, TimerKind, CompactAddress>> timer_index_;
   Counters counters_;
 };
 
