@@ -6,6 +6,19 @@ namespace mcproxy::instances {
 
 using codec::RecordType;
 
+HostTracker::HostTracker(const HostTracker& o)
+    : group_(o.group_), hosts_(o.hosts_),
+      anonymous_(o.anonymous_ ? std::make_unique<HostInterest>(*o.anonymous_) : nullptr) {}
+
+HostTracker& HostTracker::operator=(const HostTracker& o) {
+  if (this != &o) {
+    group_ = o.group_;
+    hosts_ = o.hosts_;
+    anonymous_ = o.anonymous_ ? std::make_unique<HostInterest>(*o.anonymous_) : nullptr;
+  }
+  return *this;
+}
+
 void HostTracker::on_record(const Address& host, RecordType type, const SourceSet& sources, Context& ctx) {
   if (host.is_unspecified()) return on_anonymous_record(type, sources, ctx);
   const auto it = hosts_.find(host);
@@ -44,9 +57,10 @@ void HostTracker::on_anonymous_record(RecordType type, const SourceSet& sources,
   const bool include = !exclude && type != RecordType::BlockOldSources && !sources.empty();
   if (!exclude && !include) return;  // BLOCK, TO_IN({}): someone else may still listen
   if (exclude || (anonymous_ && anonymous_->mode == FilterMode::Exclude)) {
-    anonymous_ = HostInterest{FilterMode::Exclude, {}};  // may want any source
+    anonymous_ = std::make_unique<HostInterest>(HostInterest{FilterMode::Exclude, {}});  // may want any source
   } else {
-    anonymous_ = HostInterest{FilterMode::Include, (anonymous_ ? anonymous_->sources : SourceSet{}) + sources};
+    SourceSet merged = (anonymous_ ? anonymous_->sources : SourceSet{}) + sources;
+    anonymous_ = std::make_unique<HostInterest>(HostInterest{FilterMode::Include, std::move(merged)});
   }
   ctx.queue.schedule({TimerKind::HostInterest, group_, anonymous_host()}, ctx.gmi());
 }

@@ -8,7 +8,7 @@
 #include "instances/router/source_set.hpp"
 #include "modules/codec/message.hpp"
 
-#include <optional>
+#include <memory>
 #include <set>
 
 namespace mcproxy::instances {
@@ -24,6 +24,11 @@ struct HostInterest {
 class HostTracker {
  public:
   explicit HostTracker(const Address& group) : group_(group) {}
+  HostTracker(const HostTracker& o);
+  HostTracker& operator=(const HostTracker& o);
+  HostTracker(HostTracker&&) noexcept = default;
+  HostTracker& operator=(HostTracker&&) noexcept = default;
+  ~HostTracker() = default;
 
   // Applies one (already compatibility-translated) record from `host` and
   // refreshes the host's expiry to GMI. A host left in INCLUDE {} is forgotten.
@@ -41,7 +46,8 @@ class HostTracker {
   // Reports from 0.0.0.0 (RFC 3376 §4.2.13: "may simultaneously be used by
   // multiple systems") cannot be told apart: their interest only grows, until
   // it expires with GMI, and quick leave never trusts it to be gone.
-  const std::optional<HostInterest>& anonymous() const { return anonymous_; }
+  // Null when no anonymous report is in effect.
+  const HostInterest* anonymous() const { return anonymous_.get(); }
   bool anonymous_in_exclude() const;
   bool anonymous_wants_source(const Address& source) const;
 
@@ -53,7 +59,7 @@ class HostTracker {
 
   CompactAddress group_;
   FlatMap<CompactAddress, HostInterest> hosts_;
-  std::optional<HostInterest> anonymous_;
+  std::unique_ptr<HostInterest> anonymous_;  // rare: 8 bytes per group, not 64
 };
 
 }  // namespace mcproxy::instances

@@ -191,5 +191,28 @@ TEST(HostTracker, AnonymousInterest) {
   EXPECT_FALSE(t.anonymous());
 }
 
+// A router is copied when an interface moves between instances: the copy's
+// tracked hosts and anonymous interest are its own.
+TEST(HostTracker, CopiesAreIndependent) {
+  TimerQueue queue;
+  Context ctx{kT0, kTimers, queue};
+  HostTracker t{ip("232.1.1.1")};
+  t.on_record(ip("0.0.0.0"), RecordType::AllowNewSources, sources({"10.0.0.1"}), ctx);
+  t.on_record(ip("192.0.2.20"), RecordType::ModeIsExclude, {}, ctx);
+  HostTracker copy = t;
+  ASSERT_TRUE(copy.anonymous());
+  EXPECT_EQ(*copy.anonymous(), *t.anonymous());
+  EXPECT_NE(copy.anonymous(), t.anonymous());
+  t.on_expiry(ip("0.0.0.0"));
+  t.on_expiry(ip("192.0.2.20"));
+  EXPECT_FALSE(t.anonymous());
+  EXPECT_TRUE(copy.anonymous_wants_source(ip("10.0.0.1")));
+  EXPECT_TRUE(copy.anyone_in_exclude());
+  HostTracker assigned{ip("232.9.9.9")};
+  assigned = copy;
+  EXPECT_EQ(assigned.hosts(), copy.hosts());
+  EXPECT_TRUE(assigned.anonymous_wants_source(ip("10.0.0.1")));
+}
+
 }  // namespace
 }  // namespace mcproxy::instances::test

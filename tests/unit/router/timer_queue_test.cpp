@@ -56,5 +56,67 @@ TEST(TimerQueue, CancelAndCancelGroup) {
   EXPECT_EQ(q.next_deadline(), kT0 + 4s);
 }
 
+// The queue keeps the timers per group and the groups in a heap: cancelling or
+// re-setting a group's earliest timer hands the heap that group's next one.
+TEST(TimerQueue, EarliestTimerOfAGroupChanges) {
+  TimerQueue q;
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.1"), kT0 + 1s);
+  q.schedule(key(TimerKind::HostInterest, "239.1.1.1", "192.0.2.20"), kT0 + 5s);
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.2"), kT0 + 3s);
+  q.cancel(key(TimerKind::GroupTimer, "239.1.1.1"));
+  EXPECT_EQ(q.next_deadline(), kT0 + 3s);
+  q.schedule(key(TimerKind::HostInterest, "239.1.1.1", "192.0.2.20"), kT0 + 2s);
+  EXPECT_EQ(q.next_deadline(), kT0 + 2s);
+  q.schedule(key(TimerKind::HostInterest, "239.1.1.1", "192.0.2.20"), kT0 + 9s);
+  EXPECT_EQ(q.pop_due(kT0 + 10s)->first, key(TimerKind::GroupTimer, "239.1.1.2"));
+  EXPECT_EQ(q.pop_due(kT0 + 10s)->second, kT0 + 9s);
+  EXPECT_EQ(q.size(), 0u);
+}
+
+// Many groups in random deadline order come out sorted, ties in setting order.
+TEST(TimerQueue, ManyGroupsPopInOrder) {
+  TimerQueue q;
+  for (unsigned g = 0; g < 500; ++g) {
+    const Address group = AddressV4((239u << 24) + g);
+    q.schedule({TimerKind::GroupTimer, group, Address{}}, kT0 + std::chrono::seconds((g * 7919) % 13));
+  }
+  for (unsigned g = 0; g < 500; g += 3) q.cancel({TimerKind::GroupTimer, Address(AddressV4((239u << 24) + g)), Address{}});
+  TimePoint last = kT0;
+  std::uint32_t last_group = 0;
+  std::size_t popped = 0;
+  while (auto due = q.pop_due(kT0 + 20s)) {
+    const std::uint32_t group = due->first.group.address().to_v4().to_uint();
+    EXPECT_GE(due->second, last);
+    if (due->second == last && popped > 0) {
+      EXPECT_GT(group, last_group);  // set in increasing group order
+    }
+    last = due->second;
+    last_group = group;
+    ++popped;
+  }
+  EXPECT_EQ(popped, 500u - 167u);
+}
+
+// A copied queue (a router copied to another instance) has its own heap.
+TEST(TimerQueue, CopiesAreIndependent) {
+  TimerQueue q;
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.1"), kT0 + 2s);
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.2"), kT0 + 1s);
+  q.schedule(key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.1"), kT0 + 3s);
+  TimerQueue copy = q;
+  EXPECT_EQ(q.pop_due(kT0 + 5s)->first, key(TimerKind::GroupTimer, "239.1.1.2"));
+  q.cancel_group(ip("239.1.1.1"));
+  EXPECT_EQ(q.size(), 0u);
+  ASSERT_EQ(copy.size(), 3u);
+  EXPECT_EQ(copy.pop_due(kT0 + 5s)->first, key(TimerKind::GroupTimer, "239.1.1.2"));
+  EXPECT_EQ(copy.pop_due(kT0 + 5s)->first, key(TimerKind::GroupTimer, "239.1.1.1"));
+  TimerQueue assigned;
+  assigned = copy;
+  EXPECT_EQ(copy.pop_due(kT0 + 5s)->first, key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.1"));
+  EXPECT_EQ(assigned.deadline(key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.1")), kT0 + 3s);
+  EXPECT_EQ(assigned.pop_due(kT0 + 5s)->second, kT0 + 3s);
+  EXPECT_FALSE(assigned.next_deadline());
+}
+
 }  // namespace
 }  // namespace mcproxy::instances::test
