@@ -137,8 +137,15 @@ void UpstreamHost::handle_v3_query(const codec::Query& q, TimePoint now) {
 // running timer."
 void UpstreamHost::handle_old_query(const codec::Query& q, TimePoint now) {
   const Duration max = max_response_time(q);
-  for (auto& [group, gs] : groups_) {
-    if (!q.group.is_unspecified() && group != q.group) continue;
+  std::vector<CompactAddress> queried;
+  if (q.group.is_unspecified()) {
+    for (const auto& [group, gs] : groups_) queried.push_back(group);
+    std::sort(queried.begin(), queried.end());  // random delays drawn in group order
+  } else if (groups_.contains(q.group)) {
+    queried.push_back(q.group);
+  }
+  for (const auto& group : queried) {
+    GroupState& gs = groups_.at(group);
     if (!is_member(gs.state)) continue;
     if (gs.query_response_at && *gs.query_response_at <= now + max) continue;
     arm(group, gs, TimerKind::QueryResponse, now + random_delay(max));
@@ -153,11 +160,13 @@ void UpstreamHost::on_timer(TimePoint now, Effects& out) {
   // Record per group with reception state.
   if (general_response_at_ && *general_response_at_ <= now) {
     general_response_at_.reset();
-    std::vector<codec::GroupRecord> records;
+    std::vector<CompactAddress> members;
     for (const auto& [group, gs] : groups_) {
-      if (!is_member(gs.state)) continue;
-      records.push_back(current_state_record(group.address(), gs.state));
+      if (is_member(gs.state)) members.push_back(group);
     }
+    std::sort(members.begin(), members.end());  // records in group order
+    std::vector<codec::GroupRecord> records;
+    for (const auto& group : members) records.push_back(current_state_record(group.address(), groups_.at(group).state));
     send_v3_records(std::move(records), out);
   }
 
