@@ -345,7 +345,8 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
             case control::ShowWhat::Stats: {
               json stats = json::array();
               const auto rc = receiver_.counters();
-              json receiver{{"packets", rc.packets}, {"upcalls", rc.upcalls}, {"link_events", rc.link_events},
+              json receiver{{"datagrams_read", rc.datagrams_read}, {"packets", rc.packets}, {"upcalls", rc.upcalls},
+                            {"delivered", rc.delivered}, {"link_events", rc.link_events},
                             {"registration_conflicts", rc.registration_conflicts},
                             {"backpressure_pauses", rc.backpressure_pauses}};
               for (std::size_t k = 0; k < rc.decode_errors.size(); ++k)
@@ -468,12 +469,18 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
         } else if constexpr (std::is_same_v<T, control::MetricsRequest>) {
           control::PrometheusWriter w;
           const auto rc = receiver_.counters();
+          w.family("mcproxy_receiver_datagrams_read_total", control::PrometheusWriter::Type::Counter,
+                   "datagrams read from the IGMP/mroute and MLD sockets");
+          w.sample({}, rc.datagrams_read);
           w.family("mcproxy_receiver_packets_total", control::PrometheusWriter::Type::Counter,
                    "IGMP/MLD packets dispatched to instances");
           w.sample({}, rc.packets);
           w.family("mcproxy_receiver_upcalls_total", control::PrometheusWriter::Type::Counter,
                    "kernel upcalls dispatched to instances");
           w.sample({}, rc.upcalls);
+          w.family("mcproxy_receiver_delivered_total", control::PrometheusWriter::Type::Counter,
+                   "packets and upcalls accepted by their instance's mailbox");
+          w.sample({}, rc.delivered);
           w.family("mcproxy_receiver_backpressure_pauses_total", control::PrometheusWriter::Type::Counter,
                    "times a socket was left unread while its instance's mailbox was full");
           w.sample({}, rc.backpressure_pauses);

@@ -112,7 +112,9 @@ ReceiverCounters Receiver::counters() const {
   for (std::size_t i = 0; i < c.drops.size(); ++i) c.drops[i] = drops_[i].load(std::memory_order_relaxed);
   for (std::size_t i = 0; i < c.decode_errors.size(); ++i)
     c.decode_errors[i] = decode_errors_[i].load(std::memory_order_relaxed);
+  c.datagrams_read = datagrams_read_.load(std::memory_order_relaxed);
   c.packets = packets_.load(std::memory_order_relaxed);
+  c.delivered = delivered_.load(std::memory_order_relaxed);
   c.upcalls = upcalls_.load(std::memory_order_relaxed);
   c.link_events = link_events_.load(std::memory_order_relaxed);
   c.registration_conflicts = registration_conflicts_.load(std::memory_order_relaxed);
@@ -282,6 +284,7 @@ void Receiver::deliver(const InstanceMailboxRef& owner, InstanceEvent event) {
   // mailbox here means only that another producer took the last slot.
   if (std::holds_alternative<InterfaceChanged>(event)) return mailbox->post_control(std::move(event));
   if (!mailbox->post(std::move(event))) return drop(DropReason::MailboxFull);
+  delivered_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Receiver::read_mroute(const TableId& table, const MrouteSocket& socket) {
@@ -297,6 +300,7 @@ void Receiver::read_mroute(const TableId& table, const MrouteSocket& socket) {
     }
     if (!*r) return;  // drained
     const kernel::Datagram& d = **r;
+    datagrams_read_.fetch_add(1, std::memory_order_relaxed);
     count_queue_drops(socket.socket->get(), d);
     const std::span<const std::uint8_t> bytes(buffer_.data(), d.length);
     if (d.truncated) {
@@ -352,6 +356,7 @@ void Receiver::read_mld() {
     }
     if (!*r) return;
     const kernel::Datagram& d = **r;
+    datagrams_read_.fetch_add(1, std::memory_order_relaxed);
     count_queue_drops(mld_socket_.get(), d);
     if (d.truncated) {
       drop(DropReason::Truncated);

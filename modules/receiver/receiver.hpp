@@ -28,8 +28,13 @@ namespace mcproxy::receiver {
 struct ReceiverCounters {
   std::array<std::uint64_t, static_cast<std::size_t>(DropReason::Count_)> drops{};
   std::array<std::uint64_t, static_cast<std::size_t>(codec::DecodeError::Count_)> decode_errors{};
-  std::uint64_t packets = 0;      // dispatched to an instance
-  std::uint64_t upcalls = 0;      // dispatched to an instance
+  // Identities (doc/operations.md, "Counters"): every datagram read is
+  // dispatched (packets, upcalls) or dropped before dispatch; every dispatched
+  // one is delivered or dropped as `mailbox full` / `instance gone`.
+  std::uint64_t datagrams_read = 0;  // read from the mroute and MLD sockets
+  std::uint64_t packets = 0;         // dispatched to an instance
+  std::uint64_t upcalls = 0;         // dispatched to an instance
+  std::uint64_t delivered = 0;       // packets and upcalls accepted by the instance's mailbox
   std::uint64_t link_events = 0;  // read from netlink
   std::uint64_t registration_conflicts = 0;
   // Backpressure: times a socket was left unread because the instance it
@@ -125,7 +130,9 @@ class Receiver {
 
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(DropReason::Count_)> drops_{};
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(codec::DecodeError::Count_)> decode_errors_{};
+  std::atomic<std::uint64_t> datagrams_read_{0};
   std::atomic<std::uint64_t> packets_{0};
+  std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> upcalls_{0};
   std::atomic<std::uint64_t> link_events_{0};
   std::atomic<std::uint64_t> registration_conflicts_{0};

@@ -316,6 +316,42 @@ TEST_F(ReceiverTest, KernelQueueOverflowsAreCountedFromTheRunningCount) {
   EXPECT_EQ(receiver.counters().upcalls, 3u);
 }
 
+// The counter identities the soak test checks (doc/operations.md, "Counters"):
+// datagrams_read = packets + upcalls + drops before dispatch, and
+// packets + upcalls = delivered + mailbox full + instance gone.
+TEST_F(ReceiverTest, EveryDatagramReadIsDispatchedOrDroppedByReason) {
+  auto gone = std::make_shared<InstanceMailbox>(1);
+  const int fd_a = add_mroute({Family::V4, 10}, a);
+  const int fd_b = add_mroute({Family::V4, 11}, b);
+  const int fd_gone = add_mroute({Family::V4, 12}, gone);
+  gone.reset();
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  auto broken = igmpv2_report();
+  broken.back() ^= 0xff;
+  kernel.inject(fd_a, igmpv2_report(), on(3));   // packet, delivered
+  kernel.inject(fd_b, igmpv2_report(), on(3));   // other instance's table
+  kernel.inject(fd_a, igmpv2_report(), on(8));   // unregistered interface
+  kernel.inject(fd_a, igmpv2_report(), on(0));   // no interface index
+  kernel.inject(fd_a, broken, on(3));            // decode failed
+  kernel.inject(fd_a, igmpmsg_nocache(1), on(0));  // upcall, delivered
+  kernel.inject(fd_gone, igmpmsg_nocache(2), on(0));  // upcall, instance gone
+  run();
+  const auto c = receiver.counters();
+  EXPECT_EQ(c.datagrams_read, 7u);
+  EXPECT_EQ(c.packets, 1u);
+  EXPECT_EQ(c.upcalls, 2u);
+  EXPECT_EQ(c.delivered, 2u);
+  std::uint64_t before_dispatch = 0;
+  for (auto r : {DropReason::Truncated, DropReason::NoInterfaceIndex, DropReason::UnregisteredInterface,
+                 DropReason::OtherInstanceTable, DropReason::DecodeFailed, DropReason::MalformedUpcall,
+                 DropReason::UnexpectedPacket})
+    before_dispatch += drops(r);
+  EXPECT_EQ(before_dispatch, 4u);
+  EXPECT_EQ(c.datagrams_read, c.packets + c.upcalls + before_dispatch);
+  EXPECT_EQ(c.packets + c.upcalls, c.delivered + drops(DropReason::MailboxFull) + drops(DropReason::InstanceGone));
+  EXPECT_EQ(events(*a).size(), 2u);
+}
+
 TEST_F(ReceiverTest, SecondRegistrationOfIfindexIsCountedAndWins) {
   const int fd_b = add_mroute({Family::V4, 11}, b);
   receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
