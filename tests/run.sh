@@ -2,7 +2,7 @@
 # The whole test suite, as CI runs it (.ci/run calls exactly this):
 #  1. an ASan+UBSan build with coverage and warnings as errors: unit tests, the
 #     line coverage of instances/ (kept above 90 %), and, as root, the
-#     integration tests in network namespaces;
+#     integration tests in network namespaces and a 90 s soak test (tests/soak);
 #  2. the libFuzzer harnesses for a few seconds each (tests/fuzz/run.sh);
 #  3. as root, the Debian package from a Release build (build/package):
 #     installed, used in namespaces, removed and purged;
@@ -40,6 +40,9 @@ bash tests/fuzz/run.sh "${MCPROXY_FUZZ_SECONDS:-15}"
 
 if [ "$(id -u)" = 0 ]; then
   ctest --test-dir build/asan -L integration --output-on-failure
+  # The soak test (tests/soak/soak.sh), briefly; the long run is recorded in doc/status.md.
+  bash tests/soak/soak.sh "${MCPROXY_SOAK_SECONDS:-90}" build/asan/bin/mcproxy build/asan/bin/mcproxyctl \
+    build/asan/bin/perf_traffic
   coverage "unit and namespace tests" ''
 else
   echo "== integration tests skipped: they need root (network namespaces) =="
