@@ -13,9 +13,12 @@
 #
 #   tests/perf/latency.sh BUILD_DIR [RESULTS.md]     (PERF_GROUPS, PERF_RATE)
 # PERF_FLOOD_RATE=N adds a hostile host on rx2 (source 10.2.0.150) sending N
-# reports/s of random groups and sources (perf_traffic hosts, flood mode) for
-# the whole scenario, under the daemon's default limits; the table then also
-# gives the daemon's resident memory and its refusal counters.
+# reports/s of random groups and sources (perf_traffic flood, sendmmsg) for
+# the whole scenario, under the daemon's default limits, split over
+# PERF_FLOOD_PROCS sender processes (default 2); the table then also gives the
+# rate the senders reached, the daemon's resident memory (VmRSS sampled every
+# second, VmHWM) and its refusal and drop counters. The captures leave out the
+# flooding host.
 set -euo pipefail
 source "$(dirname "$0")/perf_common.sh"
 perf_init latency "$@"
@@ -60,8 +63,10 @@ CONF
   lab_host_version rx1 eth0 "$hostv" 0
   perf_start_daemon "$conf"
   sleep 1  # startup queries, VIFs
-  perf_capture proxy lan0 "$pcap"
-  perf_capture proxy up0 "$PERF_WORK/$name-up0.pcap"
+  local filter="igmp or udp"
+  [ -n "${PERF_FLOOD_RATE:-}" ] && filter="(igmp or udp) and not src host 10.2.0.150"
+  perf_capture proxy lan0 "$pcap" "$filter"
+  perf_capture proxy up0 "$PERF_WORK/$name-up0.pcap" "$filter"
   local start=$(( $(now_ns) + 1500000000 ))
   local load; load=$(perf_load)
   lab_bg src timeout 300 "$PERF_BIN/perf_traffic" stream eth0 "$base" "$groups" "$rate" "$phase" "$start" 5001 \
@@ -70,19 +75,43 @@ CONF
   lab_bg rx1 timeout 300 "$PERF_BIN/perf_traffic" members eth0 "$base" "$groups" "$phase" "$start" "$join" "$leave" \
     >"$PERF_WORK/$name-members.json"
   local members=$LAB_LAST_PID
-  local flooder=
+  local flooders=() rss_max=0
   if [ -n "${PERF_FLOOD_RATE:-}" ]; then
+    local procs=${PERF_FLOOD_PROCS:-2} k
     local flood_ms=$(( (start - $(now_ns)) / 1000000 + groups * phase + 500 ))
-    lab_bg rx2 timeout 300 "$PERF_BIN/perf_traffic" hosts eth0 10.2.0.150 1 239.77.0.0 1 1000 1000 \
-      "$PERF_FLOOD_RATE" "$flood_ms" >"$PERF_WORK/$name-flood.json"
-    flooder=$LAB_LAST_PID
+    for k in $(seq 1 "$procs"); do
+      lab_bg rx2 timeout 300 "$PERF_BIN/perf_traffic" flood eth0 10.2.0.150 $((PERF_FLOOD_RATE / procs)) \
+        "$flood_ms" "$k" >"$PERF_WORK/$name-flood-$k.json"
+      flooders+=("$LAB_LAST_PID")
+    done
   fi
+  # The daemon's resident memory while it runs (a flood must not grow it
+  # beyond what its limits allow).
+  while kill -0 "$stream" 2>/dev/null || kill -0 "$members" 2>/dev/null; do
+    local rss; rss=$(perf_status_kb "$PERF_DAEMON_PID" VmRSS)
+    [ "${rss:-0}" -gt "$rss_max" ] && rss_max=$rss
+    sleep 1
+  done
   wait "$stream" "$members"
-  if [ -n "$flooder" ]; then
+  if [ "${#flooders[@]}" -gt 0 ]; then
     local hwm; hwm=$(perf_status_kb "$PERF_DAEMON_PID" VmHWM)
-    wait "$flooder" || true
-    echo "$name: flood $(cat "$PERF_WORK/$name-flood.json"), daemon VmHWM $((hwm / 1024)) MB"
-    echo "| $name | flood: $(cat "$PERF_WORK/$name-flood.json" | tr -d '{}"'), daemon VmHWM $((hwm / 1024)) MB | - | - | - | - | - | - |" >>"$PERF_WORK/table.md"
+    wait "${flooders[@]}" || true
+    local reached
+    reached=$(cat "$PERF_WORK/$name"-flood-*.json | python3 -c "import json,sys
+r=[json.loads(l) for l in sys.stdin if l.strip()]
+print(sum(x['flood_reports'] for x in r), round(sum(x['achieved_rate'] for x in r)), sum(x['errors'] for x in r))")
+    local fsent frate ferr; read -r fsent frate ferr <<<"$reached"
+    local counters; counters=$(perf_ctl --json show stats | python3 -c "import json,sys
+d={s['scope']: s['counters'] for s in json.load(sys.stdin)['stats']}
+i=d.get('instance perf',{}); r=d.get('receiver',{})
+print('groups downstream %d, refused max-groups-per-host %d max-sources %d max-groups-instance %d, '
+      'receiver: read %d delivered %d, kernel queue overflow %d, backpressure pauses %d, mailbox full %d' % (
+  i.get('groups_downstream',0), i.get('refused_max-groups-per-host',0), i.get('refused_max-sources',0),
+  i.get('refused_max-groups-instance',0), r.get('datagrams_read',0), r.get('delivered',0),
+  r.get('drop_socket queue overflow',0), r.get('backpressure_pauses',0), r.get('drop_instance mailbox full',0)))")
+    local flood_text="flood: asked $PERF_FLOOD_RATE/s, reached $frate/s ($fsent reports, ${#flooders[@]} senders, $ferr send errors); daemon VmRSS max $((rss_max / 1024)) MB, VmHWM $((hwm / 1024)) MB; $counters"
+    echo "$name: $flood_text"
+    echo "| $name | $flood_text | - | - | - | - | - | - |" >>"$PERF_WORK/table.md"
   fi
   sleep 0.3
   perf_stop_captures

@@ -79,11 +79,11 @@ perf_start_igmpproxy() {  # perf_start_igmpproxy CONF
 
 perf_ctl() { "$PERF_BIN/mcproxyctl" --socket "$PERF_SOCK" "$@"; }
 
-perf_capture() {  # perf_capture NS IFACE FILE: nanosecond timestamps, big buffer
+perf_capture() {  # perf_capture NS IFACE FILE [FILTER]: nanosecond timestamps, big buffer
   # The pid recorded is tcpdump's own (sh execs it): background jobs of a
   # script ignore SIGINT, so captures are stopped with SIGTERM on that pid.
-  lab_exec "$1" sh -c 'echo $$ >"$0.pid"; exec tcpdump -i "$1" -n -U -B 65536 --time-stamp-precision=nano -w "$0" "igmp or udp"' \
-    "$3" "$2" 2>"$3.log" &
+  lab_exec "$1" sh -c 'echo $$ >"$0.pid"; exec tcpdump -i "$1" -n -U -B 65536 --time-stamp-precision=nano -w "$0" "$2"' \
+    "$3" "$2" "${4:-igmp or udp}" 2>"$3.log" &
   LAB_PIDS+=("$!")
   wait_until 5 grep -q "listening on" "$3.log" || { echo "tcpdump on $1/$2 did not start"; return 1; }
   PERF_CAPTURES+=("$(cat "$3.pid")")

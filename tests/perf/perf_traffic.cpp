@@ -22,6 +22,11 @@
 //       With FLOOD_RATE, the first host also sends that many reports/s of
 //       random groups (239.128.0.0/9) with 1-4 random sources (ALLOW) or none
 //       (TO_EX) during the first FLOOD_MS, as a hostile or broken host would.
+//   perf_traffic flood IFACE HOST RATE MS [SEED]
+//       Only the hostile host: reports from HOST of random groups
+//       (239.128.0.0/9) with 1-4 random sources (ALLOW) or none (TO_EX) at
+//       RATE reports/s for MS, built in batches of 64 and sent with sendmmsg.
+//       Several processes (other SEEDs) add up to a higher rate.
 //
 // Every mode ends by itself; each prints one summary line on stdout.
 #include "modules/codec/codec.hpp"
@@ -403,6 +408,72 @@ int hosts(int argc, char** a) {
   return errors == 0 ? 0 : 1;
 }
 
+// The flood alone: as hosts' FLOOD_RATE, but batched (sendmmsg) so that one
+// process reaches a higher rate; it falls back to the achieved rate when the
+// machine cannot keep up (the summary line says what was reached).
+int flood(int argc, char** a) {
+  const char* iface = a[0];
+  const std::uint32_t host = v4(a[1]);
+  const double rate = std::atof(a[2]);
+  const std::int64_t ms = std::atoll(a[3]);
+  const auto seed = static_cast<std::uint32_t>(argc > 4 ? std::strtoul(a[4], nullptr, 10) : 1);
+  if (rate <= 0 || ms <= 0) return 2;
+  using mcproxy::codec::RecordType;
+  constexpr std::size_t kBatch = 64;
+  const int out = bound_socket(SOCK_RAW, IPPROTO_RAW, iface);
+  const int big = 8 << 20;
+  setsockopt(out, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(v4("224.0.0.22"));
+  std::mt19937 rng(seed);
+  std::vector<std::vector<std::uint8_t>> batch(kBatch);
+  std::vector<iovec> iov(kBatch);
+  std::vector<mmsghdr> msgs(kBatch);
+  const std::int64_t start = now_ns() + 1'000'000;
+  const std::int64_t end = start + ms * 1'000'000;
+  const double per_ns = rate / 1e9;
+  std::uint64_t sent = 0, errors = 0;
+  for (;;) {
+    const std::int64_t now = now_ns();
+    if (now >= end) break;
+    // What is due by now, at most one batch: behind schedule, send at once.
+    const auto due = static_cast<std::uint64_t>(static_cast<double>(now - start) * per_ns) + 1;
+    if (due <= sent + errors) {
+      sleep_until(start + static_cast<std::int64_t>(static_cast<double>(sent + errors) / per_ns));
+      continue;
+    }
+    const std::size_t n = std::min<std::uint64_t>(kBatch, due - sent - errors);
+    for (std::size_t i = 0; i < n; ++i) {
+      mcproxy::codec::GroupRecord r;
+      r.group = Address(AddressV4(0xEF800000u | (rng() & 0x7FFFFFu)));  // 239.128.0.0/9
+      const unsigned k = rng() % 5;
+      r.type = k == 0 ? RecordType::ChangeToExcludeMode : RecordType::AllowNewSources;
+      for (unsigned j = 0; j < k; ++j) r.sources.push_back(Address(AddressV4(0x0A000000u | (rng() & 0xFFFFFFu))));
+      batch[i] = report_datagram(host, {std::move(r)});
+      iov[i] = {batch[i].data(), batch[i].size()};
+      msgs[i] = {};
+      msgs[i].msg_hdr.msg_name = &to;
+      msgs[i].msg_hdr.msg_namelen = sizeof to;
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int done = ::sendmmsg(out, msgs.data(), static_cast<unsigned>(n), 0);
+    if (done < 0) {
+      errors += n;
+    } else {
+      sent += static_cast<std::uint64_t>(done);
+      errors += n - static_cast<std::size_t>(done);
+    }
+  }
+  const std::int64_t took = now_ns() - start;
+  std::printf("{\"flood_reports\": %llu, \"errors\": %llu, \"asked_rate\": %.0f, \"achieved_rate\": %.0f}\n",
+              static_cast<unsigned long long>(sent), static_cast<unsigned long long>(errors), rate,
+              took > 0 ? static_cast<double>(sent) * 1e9 / static_cast<double>(took) : 0.0);
+  ::close(out);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -411,10 +482,12 @@ int main(int argc, char** argv) {
   if (mode == "stream" && argc == 9) return stream(argv + 2);
   if (mode == "members" && argc == 9) return members(argv + 2);
   if (mode == "hosts" && (argc == 9 || argc == 11)) return hosts(argc - 2, argv + 2);
+  if (mode == "flood" && (argc == 6 || argc == 7)) return flood(argc - 2, argv + 2);
   std::fprintf(stderr,
                "usage: perf_traffic reports IFACE HOST_BASE HOSTS GROUP_BASE GROUPS RATE is_ex|to_ex|to_in\n"
                "       perf_traffic stream IFACE GROUP_BASE GROUPS RATE PHASE_MS START_AT_NS PORT\n"
                "       perf_traffic members IFACE GROUP_BASE GROUPS PHASE_MS START_AT_NS JOIN_MS LEAVE_MS\n"
-               "       perf_traffic hosts IFACE HOST_BASE HOSTS GROUP_BASE GROUPS RATE HOLD_MS [FLOOD_RATE FLOOD_MS]\n");
+               "       perf_traffic hosts IFACE HOST_BASE HOSTS GROUP_BASE GROUPS RATE HOLD_MS [FLOOD_RATE FLOOD_MS]\n"
+               "       perf_traffic flood IFACE HOST RATE MS [SEED]\n");
   return 2;
 }
