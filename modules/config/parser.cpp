@@ -25,6 +25,14 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// `word` spelled as `keyword` (lower case) in any case; no copy, as the
+// parser asks this for every keyword it could be looking at.
+bool equals_lower(std::string_view word, std::string_view keyword) {
+  return word.size() == keyword.size() &&
+         std::equal(word.begin(), word.end(), keyword.begin(),
+                    [](unsigned char w, char k) { return static_cast<char>(std::tolower(w)) == k; });
+}
+
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
@@ -171,7 +179,7 @@ class Parser {
   }
 
   bool is_keyword(const Token& t, std::string_view keyword) const {
-    return t.kind == TokenKind::Word && !t.quoted && lower(t.text) == keyword;
+    return t.kind == TokenKind::Word && !t.quoted && equals_lower(t.text, keyword);
   }
   bool at_keyword(std::string_view keyword) const {
     return is_keyword(peek(), keyword) && !continues(1);
