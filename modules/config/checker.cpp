@@ -4,6 +4,8 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
+#include <string_view>
 
 namespace mcproxy::config {
 namespace {
@@ -36,8 +38,9 @@ DurationRange query_response_range(Protocol p) {
   return {Duration{100}, Duration{25'500}, ""};
 }
 
-const std::map<std::string, DurationRange>& duration_ranges() {
-  static const std::map<std::string, DurationRange> kRanges{
+// Transparent maps: the checker looks names up as string views, without a copy.
+const std::map<std::string, DurationRange, std::less<>>& duration_ranges() {
+  static const std::map<std::string, DurationRange, std::less<>> kRanges{
       {"query-interval", {Duration{1'000}, Duration{31'744'000}, "largest QQIC, RFC 3376 §4.1.7"}},
       {"last-member-query-interval",
        {Duration{100}, Duration{25'500}, "sent as a Max Resp Code in 1/10 s, RFC 3376 §8.8"}},
@@ -47,8 +50,8 @@ const std::map<std::string, DurationRange>& duration_ranges() {
   return kRanges;
 }
 
-const std::map<std::string, CountRange>& count_ranges() {
-  static const std::map<std::string, CountRange> kRanges{
+const std::map<std::string, CountRange, std::less<>>& count_ranges() {
+  static const std::map<std::string, CountRange, std::less<>> kRanges{
       {"robustness", {1, 7, "QRV is 3 bits and must not be 0, RFC 3376 §4.1.6"}},
       {"last-member-query-count", {1, 255, ""}},
       {"startup-query-count", {1, 255, ""}},
@@ -59,6 +62,14 @@ const std::map<std::string, CountRange>& count_ranges() {
       {"instance max-groups", {1, kMaxInstanceMaxGroups, ""}},
   };
   return kRanges;
+}
+
+// The range of a known option name (a programming error otherwise, as with at()).
+template <class Range>
+const Range& range_of(const std::map<std::string, Range, std::less<>>& ranges, std::string_view name) {
+  const auto it = ranges.find(name);
+  if (it == ranges.end()) throw std::out_of_range("no range for " + std::string(name));
+  return it->second;
 }
 
 bool is_multicast(const Address& a) { return a.is_v4() ? a.to_v4().is_multicast() : a.to_v6().is_multicast(); }
@@ -144,35 +155,36 @@ class Checker {
     }
   }
 
-  static SourceLocation where_of(const std::map<std::string, SourceLocation>& option_where, const std::string& name,
+  static SourceLocation where_of(const std::map<std::string, SourceLocation>& option_where, std::string_view name,
                                  const SourceLocation& fallback) {
-    auto it = option_where.find(name);
+    auto it = option_where.find(std::string(name));
     return it == option_where.end() ? fallback : it->second;
   }
 
   void check_timer_ranges(const TimerOptions& t, const std::map<std::string, SourceLocation>& option_where,
                           const SourceLocation& fallback) {
-    auto duration = [&](const std::string& name, const std::optional<Duration>& value, const DurationRange& range) {
+    auto duration = [&](std::string_view name, const std::optional<Duration>& value, const DurationRange& range) {
       if (value && (*value < range.min || *value > range.max)) {
         error(where_of(option_where, name, fallback),
-              name + " " + format_duration(*value) + " is out of range " + format_duration(range.min) + ".." +
+              std::string(name) + " " + format_duration(*value) + " is out of range " + format_duration(range.min) + ".." +
                   format_duration(range.max) + (*range.why ? std::string(" (") + range.why + ")" : ""));
       }
     };
-    auto count = [&](const std::string& name, const std::optional<unsigned>& value) {
-      const CountRange& range = count_ranges().at(name);
-      if (value && (*value < range.min || *value > range.max)) {
+    auto count = [&](std::string_view name, const std::optional<unsigned>& value) {
+      if (!value) return;
+      const CountRange& range = range_of(count_ranges(), name);
+      if (*value < range.min || *value > range.max) {
         error(where_of(option_where, name, fallback),
-              name + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
+              std::string(name) + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
                   std::to_string(range.max) + (*range.why ? std::string(" (") + range.why + ")" : ""));
       }
     };
     const auto& d = duration_ranges();
-    duration("query-interval", t.query_interval, d.at("query-interval"));
+    duration("query-interval", t.query_interval, range_of(d, "query-interval"));
     duration("query-response-interval", t.query_response_interval, query_response_range(protocol_));
-    duration("last-member-query-interval", t.last_member_query_interval, d.at("last-member-query-interval"));
-    duration("startup-query-interval", t.startup_query_interval, d.at("startup-query-interval"));
-    duration("unsolicited-report-interval", t.unsolicited_report_interval, d.at("unsolicited-report-interval"));
+    duration("last-member-query-interval", t.last_member_query_interval, range_of(d, "last-member-query-interval"));
+    duration("startup-query-interval", t.startup_query_interval, range_of(d, "startup-query-interval"));
+    duration("unsolicited-report-interval", t.unsolicited_report_interval, range_of(d, "unsolicited-report-interval"));
     count("robustness", t.robustness);
     count("last-member-query-count", t.last_member_query_count);
     count("startup-query-count", t.startup_query_count);
@@ -199,11 +211,12 @@ class Checker {
   }
 
   void check_instance_limits(const InstanceConfig& instance) {
-    auto count = [&](const std::string& name, const std::string& range_name, const std::optional<unsigned>& value) {
-      const CountRange& range = count_ranges().at(range_name);
-      if (value && (*value < range.min || *value > range.max)) {
+    auto count = [&](std::string_view name, std::string_view range_name, const std::optional<unsigned>& value) {
+      if (!value) return;
+      const CountRange& range = range_of(count_ranges(), range_name);
+      if (*value < range.min || *value > range.max) {
         error(where_of(instance.option_where, name, instance.where),
-              name + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
+              std::string(name) + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
                   std::to_string(range.max));
       }
     };
@@ -214,11 +227,12 @@ class Checker {
 
   void check_interface_options(const InterfaceConfig& i) {
     check_timer_ranges(i.timers, i.option_where, i.where);
-    auto count = [&](const std::string& name, const std::optional<unsigned>& value) {
-      const CountRange& range = count_ranges().at(name);
-      if (value && (*value < range.min || *value > range.max)) {
+    auto count = [&](std::string_view name, const std::optional<unsigned>& value) {
+      if (!value) return;
+      const CountRange& range = range_of(count_ranges(), name);
+      if (*value < range.min || *value > range.max) {
         error(where_of(i.option_where, name, i.where),
-              name + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
+              std::string(name) + " " + std::to_string(*value) + " is out of range " + std::to_string(range.min) + ".." +
                   std::to_string(range.max));
       }
     };
