@@ -91,6 +91,32 @@ def control_seeds():
     write("control", "invalid", b'{"cmd":"show","what":"groups","bogus":1}\nnot json\n\n[1,2]\n')
 
 
+# --- igmpproxy: files for mcproxy --from-igmpproxy --------------------------------
+
+IGMPPROXY_CASES = [
+    # One statement or option each, as in tests/unit/config/igmpproxy_import_test.cpp.
+    "phyint eth0 upstream\nphyint eth1 downstream\n",
+    "quickleave\nphyint eth0 upstream ratelimit 0 threshold 1\nphyint eth1 downstream ratelimit 100 threshold 8\n",
+    "phyint eth0 upstream altnet 10.0.0.0/8 whitelist 239.0.0.0/8\n"
+    "phyint eth1 downstream altnet 10.2.0.0/16 altnet 10.9.9.9\n whitelist 0.0.0.0/0\n whitelist 10.0.0.0/8\n"
+    "phyint eth2 disabled\n",
+    "hashtablesize 1024\ndefaultdown\nrescanvif\nchroot /var/empty\nuser nobody\n"
+    "phyint up0 upstream\nphyint up1 upstream\nphyint lan0 downstream\nphyint lan0 downstream\n",
+    "phyint eth1 downstream\n",
+    "phyint\n",
+    "phyint eth0 upstream threshold 0\nphyint eth1 downstream ratelimit -1 altnet 10.1/33\n",
+    "phyint a-very-long-interface-name upstream\nphyint eth1 downstream\nbogus\n",
+    "",
+]
+
+
+def igmpproxy_seeds():
+    for conf in sorted((ROOT / "tests" / "fixtures" / "igmpproxy").glob("*.conf")):
+        write("igmpproxy", conf.stem, conf.read_bytes())
+    for i, text in enumerate(IGMPPROXY_CASES):
+        write("igmpproxy", f"case{i}", text.encode())
+
+
 # --- netlink: link, address and rule messages ------------------------------------
 
 NLMSG_HDR = "=IHHII"
@@ -174,6 +200,7 @@ def main():
     codec_seeds()
     config_seeds()
     control_seeds()
+    igmpproxy_seeds()
     netlink_seeds()
     for folder in sorted(CORPUS.iterdir()):
         files = list(folder.iterdir())

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:?usage: tests/fuzz/run.sh SECONDS [NAME...]}
 shift
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(codec_ipv4 codec_ipv6 config control netlink)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(codec_ipv4 codec_ipv6 config control igmpproxy netlink)
 build=build/fuzz
 compiler=${MCPROXY_FUZZ_CXX:-clang++-16}
 

@@ -79,6 +79,29 @@ TEST_F(ClientSessionTest, GarbageLineIsAnsweredAndTheConnectionStays) {
   EXPECT_TRUE(session.wants_input());
 }
 
+// The session parses without exceptions; the reply still names the error as
+// json::parse() would, for every kind of bad line (syntax, trailing bytes,
+// number overflow, a control character, a truncated object).
+TEST_F(ClientSessionTest, InvalidJsonIsNamedAsTheJsonLibraryNamesIt) {
+  for (const std::string line : {"this is not json", "{\"cmd\":\"reload\"} x", "[1e999]", "\"a\x01\"",
+                                 "{\"cmd\":", "{\"cmd\" \"reload\"}", "nul"}) {
+    std::string expected;
+    try {
+      const json parsed = json::parse(line);
+      FAIL() << line << " parses as " << parsed;
+    } catch (const json::exception& e) {
+      expected = e.what();
+      expected.erase(0, expected.find("] ") + 2);  // "[json.exception.parse_error.101] "
+    }
+    ClientSession session(limits(), now_);
+    session.on_input(line + "\n", now_);
+    EXPECT_TRUE(session.take_requests(now_).empty()) << line;
+    auto lines = drain(session);
+    ASSERT_EQ(lines.size(), 1u) << line;
+    EXPECT_EQ(lines[0], make_error("invalid JSON: " + expected)) << line;
+  }
+}
+
 TEST_F(ClientSessionTest, OverlongLineIsAnErrorAndCloses) {
   ClientSession session(limits(), now_);
   session.on_input(std::string(300, 'x'), now_);
