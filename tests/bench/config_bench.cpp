@@ -63,3 +63,5 @@ BENCHMARK(BM_ControlLine)->DenseRange(0, 1);
 
 }  // namespace
 }  // namespace mcproxy::bench
+
+BENCHMARK_MAIN();
