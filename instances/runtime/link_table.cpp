@@ -2,6 +2,8 @@
 // link_table.hpp): names, ifindexes, up/down and addresses.
 #include "instances/runtime/link_table.hpp"
 
+#include "modules/config/config.hpp"
+
 namespace mcproxy::instances {
 
 std::optional<Address> protocol_address(Family family, const LinkState& link,
@@ -13,6 +15,16 @@ std::optional<Address> protocol_address(Family family, const LinkState& link,
   }
   if (family == Family::V4) return Address(AddressV4::any());
   return std::nullopt;
+}
+
+bool source_on_link(const LinkState& link, const Address& source) {
+  for (const auto& [address, length] : link.addresses) {
+    if (config::Prefix{address, length}.contains(source)) return true;
+    if (auto peer = link.peers.find(address);
+        peer != link.peers.end() && config::Prefix{peer->second, length}.contains(source))
+      return true;
+  }
+  return false;
 }
 
 bool usable(const LinkState& link, const std::optional<Address>& own) {
@@ -49,6 +61,7 @@ void LinkTable::forget_ifindex(const std::string& name, LinkState& link) {
   link.ifindex = 0;
   link.up = false;
   link.addresses.clear();
+  link.peers.clear();
 }
 
 LinkTable::Changes LinkTable::apply(const LinkEvent& e) {
@@ -93,8 +106,11 @@ LinkTable::Changes LinkTable::apply(const LinkEvent& e) {
       LinkState& link = links_[*name];
       if (e.change == LinkChange::NewAddress) {
         link.addresses[*e.address] = e.prefix_length;
+        if (e.peer) link.peers[*e.address] = *e.peer;
+        else link.peers.erase(*e.address);
       } else {
         link.addresses.erase(*e.address);
+        link.peers.erase(*e.address);
       }
       changes.names.insert(*name);
       break;
@@ -122,8 +138,12 @@ LinkTable::Changes LinkTable::apply(const std::vector<kernel::InterfaceInfo>& in
     link->up = info.up && info.running;
     if (info.mtu != 0) link->mtu = info.mtu;
     link->addresses.clear();
-    for (const auto& a : info.addresses)
-      if (family_of(a.address) == family_) link->addresses[a.address] = a.prefix_length;
+    link->peers.clear();
+    for (const auto& a : info.addresses) {
+      if (family_of(a.address) != family_) continue;
+      link->addresses[a.address] = a.prefix_length;
+      if (a.peer) link->peers[a.address] = *a.peer;
+    }
     changes.names.insert(info.name);
   }
   for (auto& [name, link] : links_) {

@@ -22,6 +22,7 @@ struct LinkState {
   bool up = false;         // administratively up and running (IFF_UP and IFF_RUNNING)
   unsigned mtu = 0;        // link MTU (IFLA_MTU, SIOCGIFMTU); 0 = not known
   std::map<Address, std::uint8_t> addresses;  // of the instance's family
+  std::map<Address, Address> peers;           // own address -> the far end of a point-to-point link
   std::optional<Address> own_address;         // the one the protocol uses while active
   bool active = false;     // registered with Receiver and Routing, known up to the core
   int registered_ifindex = 0;  // the ifindex it was registered under while active
@@ -36,6 +37,10 @@ struct LinkState {
 // from one), else none.
 std::optional<Address> protocol_address(Family family, const LinkState& link,
                                         const std::optional<Address>& configured);
+
+// Whether `source` is on the link: inside one of its prefixes, or the far end
+// of a point-to-point address (`ip addr add A peer P/LEN`: P/LEN is on-link).
+bool source_on_link(const LinkState& link, const Address& source);
 
 // Whether the link can run the protocol with `own`: it exists, is up and has a source address.
 bool usable(const LinkState& link, const std::optional<Address>& own);

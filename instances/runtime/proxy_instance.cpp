@@ -192,8 +192,7 @@ bool ProxyInstance::from_local_subnet(const std::string& ifname, const Address& 
     // A link without an address of ours (unnumbered PPP, an IPv4 instance on
     // an IPv6-only link) has no subnet to hold a source against.
     if (link->addresses.empty()) return true;
-    for (const auto& [address, length] : link->addresses)
-      if (config::Prefix{address, length}.contains(source)) return true;
+    if (source_on_link(*link, source)) return true;
   }
   if (const auto* ifc = interface_config(ifname)) {
     for (const auto& prefix : ifc->alternative_subnets)

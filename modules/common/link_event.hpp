@@ -22,6 +22,9 @@ struct LinkEvent {
   std::optional<Address> address;  // IFA_LOCAL / IFA_ADDRESS; address events only
   std::uint8_t prefix_length = 0;
   unsigned mtu = 0;          // IFLA_MTU; links only, 0 when the message has none
+  // The far end of a point-to-point link (`ip addr add A peer P`): IFA_ADDRESS
+  // when it differs from IFA_LOCAL. The prefix length applies to it.
+  std::optional<Address> peer{};
   bool operator==(const LinkEvent&) const = default;
 };
 

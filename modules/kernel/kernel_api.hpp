@@ -33,6 +33,7 @@ struct MrouteRule {
 struct InterfaceAddress {
   Address address;
   std::uint8_t prefix_length = 0;
+  std::optional<Address> peer{};  // point-to-point links: the far end (the prefix is its)
   bool operator==(const InterfaceAddress&) const = default;
 };
 

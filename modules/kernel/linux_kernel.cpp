@@ -400,12 +400,22 @@ KernelResult<std::vector<InterfaceInfo>> LinuxKernel::list_interfaces() {
     info.running = (a->ifa_flags & IFF_RUNNING) != 0;
     info.multicast = (a->ifa_flags & IFF_MULTICAST) != 0;
     if (a->ifa_addr == nullptr) continue;
+    // getifaddrs(3): on a point-to-point link ifa_dstaddr is the peer.
+    const sockaddr* peer = (a->ifa_flags & IFF_POINTOPOINT) != 0 ? a->ifa_dstaddr : nullptr;
     if (a->ifa_addr->sa_family == AF_INET) {
       const auto* s = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
-      info.addresses.push_back({AddressV4(ntohl(s->sin_addr.s_addr)), prefix_length_of(a->ifa_netmask)});
+      InterfaceAddress entry{AddressV4(ntohl(s->sin_addr.s_addr)), prefix_length_of(a->ifa_netmask), std::nullopt};
+      if (peer != nullptr && peer->sa_family == AF_INET)
+        entry.peer = AddressV4(ntohl(reinterpret_cast<const sockaddr_in*>(peer)->sin_addr.s_addr));
+      if (entry.peer == entry.address) entry.peer.reset();
+      info.addresses.push_back(std::move(entry));
     } else if (a->ifa_addr->sa_family == AF_INET6) {
       const auto* s = reinterpret_cast<const sockaddr_in6*>(a->ifa_addr);
-      info.addresses.push_back({address_of(s->sin6_addr), prefix_length_of(a->ifa_netmask)});
+      InterfaceAddress entry{address_of(s->sin6_addr), prefix_length_of(a->ifa_netmask), std::nullopt};
+      if (peer != nullptr && peer->sa_family == AF_INET6)
+        entry.peer = address_of(reinterpret_cast<const sockaddr_in6*>(peer)->sin6_addr);
+      if (entry.peer == entry.address) entry.peer.reset();
+      info.addresses.push_back(std::move(entry));
     }
   }
   ::freeifaddrs(list);

@@ -223,6 +223,7 @@ std::optional<LinkEvent> parse_link_event(const nlmsghdr* nlh) {
       });
       ev.address = local ? local : address;
       if (!ev.address) return std::nullopt;
+      if (local && address && *local != *address) ev.peer = address;
       return ev;
     }
     default:

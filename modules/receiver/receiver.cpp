@@ -400,9 +400,11 @@ std::vector<LinkEvent> Receiver::current_state() {
   std::vector<LinkEvent> out;
   for (const auto& i : *interfaces) {
     out.push_back(LinkEvent{LinkChange::NewLink, i.ifindex, i.name, i.up, i.running, i.multicast, std::nullopt, 0, i.mtu});
-    for (const auto& a : i.addresses)
+    for (const auto& a : i.addresses) {
       out.push_back(LinkEvent{LinkChange::NewAddress, i.ifindex, i.name, i.up, i.running, i.multicast, a.address,
                               a.prefix_length});
+      out.back().peer = a.peer;
+    }
   }
   return out;
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Issue 8 and 13: downstream interface types. A bridge, a downstream with no
 # IPv4 address (queries from 0.0.0.0, as the Linux bridge querier sends them),
-# one with a configured query-source, and, where the kernel has them, a VLAN,
-# a dummy, GRE, ip6gre and ip6tnl (PMIPv6) tunnels. Each is a separate check;
-# a type the kernel cannot create is reported as skipped.
+# one with a configured query-source, a layer-3 point-to-point link without
+# link-layer header or ARP (two tun devices joined by tests/lab/tun_wire.py:
+# the shape of GRE, ip6tnl and PPP links, which every kernel can make), a
+# VXLAN (an Ethernet overlay, like a VLAN), and, where the kernel has them, a
+# VLAN, a dummy, GRE, ip6gre and ip6tnl (PMIPv6) tunnels. Each is a separate
+# check; a type the kernel cannot create is reported as skipped.
 source "$(dirname "$0")/common.sh"
 e2e_init types "$@"
-for n in src proxy rxb rxz rxq rxv rxg; do lab_ns $n || fatal "cannot build the lab"; done
+for n in src proxy rxb rxz rxq rxv rxg rxt; do lab_ns $n || fatal "cannot build the lab"; done
 lab_link src eth0 proxy up0
 lab_addr src eth0 10.1.0.2/24
 lab_addr proxy up0 10.1.0.1/24
@@ -49,11 +52,23 @@ else SKIPPED+=(ip6gre); fi
 if $P link add t6 type ip6tnl local fd00:24::1 remote fd00:24::5 mode any 2>/dev/null; then
   $P link set t6 multicast on up; lab_addr proxy t6 10.25.2.1/30
 else SKIPPED+=(ip6tnl); fi
+# tun0 (proxy) <-> tun0 (rxt): a point-to-point layer-3 link
+python3 "$E2E_ROOT/tests/lab/tun_wire.py" "$LAB_PREFIX-proxy" tunp "$LAB_PREFIX-rxt" tun0 >"$E2E_WORK/tun_wire.out" 2>&1 &
+LAB_PIDS+=("$!")
+wait_until 5 grep -q ready "$E2E_WORK/tun_wire.out" || fatal "the tun wire did not start"
+$P addr add 10.26.0.1 peer 10.26.0.2 dev tunp; $P link set tunp up
+ip -n "$LAB_PREFIX-rxt" addr add 10.26.0.2 peer 10.26.0.1 dev tun0; ip -n "$LAB_PREFIX-rxt" link set tun0 up
+# vx5: VXLAN 5 over the ung underlay (unicast to rxg)
+if $P link add vx5 type vxlan id 5 local 10.24.0.1 remote 10.24.0.5 dstport 4789 dev ung 2>/dev/null; then
+  ip -n "$LAB_PREFIX-rxg" link add vx5 type vxlan id 5 local 10.24.0.5 remote 10.24.0.1 dstport 4789 dev eth0
+  $P link set vx5 up; ip -n "$LAB_PREFIX-rxg" link set vx5 up
+  lab_addr proxy vx5 10.28.0.1/24; lab_addr rxg vx5 10.28.0.5/24
+else SKIPPED+=(vxlan); fi
 [ ${#SKIPPED[@]} = 0 ] || note "the kernel cannot create: ${SKIPPED[*]} (those checks are skipped)"
 
 cat >"$E2E_WORK/t.conf" <<EOF2
 protocol IGMPv3;
-pinstance t: up0 ==> br9 lanz lanq vl7 dum0 gre1 g6 t6;
+pinstance t: up0 ==> br9 lanz lanq tunp vx5 vl7 dum0 gre1 g6 t6;
 pinstance t query-interval 3s query-response-interval 1s;
 pinstance t downstream lanq query-source 10.22.0.9;
 EOF2
@@ -89,6 +104,13 @@ check "no IPv4 address: queries on lanz come from 0.0.0.0" wait_until 8 capture_
 check "no IPv4 address: rxz's report is accepted, rxz receives the stream" receives rxz eth0 rxz
 check "query-source: queries on lanq come from 10.22.0.9" wait_until 8 capture_has q '10\.22\.0\.9 > 224\.0\.0\.1: igmp query v3'
 check "query-source: rxq receives the stream" receives rxq eth0 rxq
+check "point-to-point tunp is up" wait_until 5 is_up tunp
+check "point-to-point: queries go out of tunp" queries_sent tunp
+check "point-to-point: rxt behind tunp receives the stream" receives rxt tun0 rxt
+if [[ " ${SKIPPED[*]} " != *" vxlan "* ]]; then
+  check "vxlan vx5 is up" wait_until 5 is_up vx5
+  check "vxlan: rxg on vx5 receives the stream" receives rxg vx5 rxg_vx
+fi
 if [[ " ${SKIPPED[*]} " != *" vlan "* ]]; then
   check "vlan vl7 is up" wait_until 5 is_up vl7
   check "vlan: rxv on eth0.7 receives the stream" receives rxv eth0.7 rxv

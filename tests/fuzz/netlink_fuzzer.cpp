@@ -22,7 +22,7 @@ using Buffer = std::array<std::uint8_t, kernel::kNetlinkRequestBytes>;
 
 // The message the kernel would send for `event` (the encoder the daemon does
 // not need, so it lives here): RTM_NEWLINK/DELLINK with IFLA_IFNAME, or
-// RTM_NEWADDR/DELADDR with IFA_LOCAL and IFA_LABEL.
+// RTM_NEWADDR/DELADDR with IFA_LOCAL, IFA_ADDRESS (a peer) and IFA_LABEL.
 const nlmsghdr* encode(const LinkEvent& event, Buffer& buffer) {
   buffer.fill(0);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
@@ -44,15 +44,18 @@ const nlmsghdr* encode(const LinkEvent& event, Buffer& buffer) {
       auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
       ifa->ifa_index = static_cast<std::uint32_t>(event.ifindex);
       ifa->ifa_prefixlen = event.prefix_length;
-      if (event.address->is_v4()) {
-        ifa->ifa_family = AF_INET;
-        const auto bytes = event.address->to_v4().to_bytes();
-        mnl_attr_put(nlh, IFA_LOCAL, bytes.size(), bytes.data());
-      } else {
-        ifa->ifa_family = AF_INET6;
-        const auto bytes = event.address->to_v6().to_bytes();
-        mnl_attr_put(nlh, IFA_LOCAL, bytes.size(), bytes.data());
-      }
+      auto put = [nlh](std::uint16_t type, const Address& a) {
+        if (a.is_v4()) {
+          const auto bytes = a.to_v4().to_bytes();
+          mnl_attr_put(nlh, type, bytes.size(), bytes.data());
+        } else {
+          const auto bytes = a.to_v6().to_bytes();
+          mnl_attr_put(nlh, type, bytes.size(), bytes.data());
+        }
+      };
+      ifa->ifa_family = event.address->is_v4() ? AF_INET : AF_INET6;
+      put(IFA_LOCAL, *event.address);
+      if (event.peer) put(IFA_ADDRESS, *event.peer);  // a point-to-point link's far end
       if (!event.name.empty()) mnl_attr_put_strz(nlh, IFA_LABEL, event.name.c_str());
       break;
     }
@@ -67,6 +70,11 @@ void check_event(const LinkEvent& event) {
   require(address_event == event.address.has_value(), "an address on a link event, or none on an address event");
   if (!address_event) require(event.prefix_length == 0, "a prefix length on a link event");
   if (address_event) require(event.mtu == 0, "an MTU on an address event");
+  if (event.peer) {
+    require(address_event, "a peer on a link event");
+    require(event.peer->is_v4() == event.address->is_v4(), "a peer of another family than the address");
+    require(*event.peer != *event.address, "a peer equal to the address");
+  }
   Buffer buffer;
   const auto again = kernel::parse_link_event(encode(event, buffer));
   require(again.has_value(), "an event, encoded again, is refused");

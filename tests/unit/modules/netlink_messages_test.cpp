@@ -180,6 +180,19 @@ TEST(NetlinkAddresses, Ipv4PrefersLocalOverPeerAddress) {
   EXPECT_EQ(e->name, "ppp0");
   EXPECT_EQ(e->prefix_length, 24);
   EXPECT_EQ(e->address, Address(AddressV4({10, 0, 0, 1})));
+  EXPECT_EQ(e->peer, Address(AddressV4({10, 0, 0, 2})));
+}
+
+// On other links IFA_LOCAL and IFA_ADDRESS are the same: no peer.
+TEST(NetlinkAddresses, NoPeerWhenLocalAndAddressAgree) {
+  auto m = address(RTM_NEWADDR, AF_INET, 3, 24);
+  const std::uint8_t own[4] = {10, 0, 0, 1};
+  mnl_attr_put(m.nlh, IFA_ADDRESS, 4, own);
+  mnl_attr_put(m.nlh, IFA_LOCAL, 4, own);
+  auto e = parse_link_event(m.nlh);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->address, Address(AddressV4({10, 0, 0, 1})));
+  EXPECT_EQ(e->peer, std::nullopt);
 }
 
 TEST(NetlinkAddresses, Ipv6LinkLocalRemoved) {

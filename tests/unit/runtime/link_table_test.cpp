@@ -117,6 +117,40 @@ TEST_F(LinkTableTest, RenameAwayAndBack) {
   EXPECT_EQ(state("eth0").ifindex, 0);
   EXPECT_EQ(state("eth1").ifindex, 5);
 }
+// A point-to-point address (`ip addr add 10.26.0.1 peer 10.26.0.2`): the
+// peer's prefix is on the link, so its host's reports are from the link.
+TEST_F(LinkTableTest, APointToPointPeerIsOnTheLink) {
+  table.apply(std::vector{info(5, "eth0", {})});
+  auto e = addr(LinkChange::NewAddress, 5, "10.26.0.1", 32);
+  e.peer = A("10.26.0.2");
+  table.apply(e);
+  EXPECT_EQ(own("eth0"), A("10.26.0.1"));
+  EXPECT_TRUE(source_on_link(state("eth0"), A("10.26.0.2")));
+  EXPECT_TRUE(source_on_link(state("eth0"), A("10.26.0.1")));
+  EXPECT_FALSE(source_on_link(state("eth0"), A("10.26.0.3")));
+  e.change = LinkChange::DelAddress;
+  table.apply(e);
+  EXPECT_FALSE(source_on_link(state("eth0"), A("10.26.0.2")));
+  EXPECT_TRUE(state("eth0").peers.empty());
+}
+
+TEST_F(LinkTableTest, APointToPointPeerFromTheInterfaceList) {
+  auto i = info(5, "eth0", {});
+  i.addresses.push_back({A("10.26.0.1"), 32, A("10.26.0.2")});
+  table.apply(std::vector{i});
+  EXPECT_TRUE(source_on_link(state("eth0"), A("10.26.0.2")));
+  // A later list without the peer forgets it.
+  auto without = info(5, "eth0", {});
+  without.addresses.push_back({A("10.26.0.1"), 32});
+  table.apply(std::vector{without});
+  EXPECT_FALSE(source_on_link(state("eth0"), A("10.26.0.2")));
+}
+
+TEST_F(LinkTableTest, OnLinkMeansInsideAPrefixOfTheLink) {
+  table.apply(std::vector{info(5, "eth0", {"10.1.0.1"})});
+  EXPECT_TRUE(source_on_link(state("eth0"), A("10.1.0.200")));
+  EXPECT_FALSE(source_on_link(state("eth0"), A("10.1.1.1")));
+}
 
 // A full list marks configured names that are not in it as gone (moved to
 // another namespace while notifications were lost).
