@@ -10,3 +10,6 @@ apt-get install -y --no-install-recommends \
   libsystemd-dev dpkg-dev fakeroot lintian adduser man-db \
   iproute2 procps tshark tcpdump python3 python3-scapy gcovr \
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev  # tests/fuzz: libFuzzer, libc++ (<expected>)
+# tests/perf/compare.sh measures igmpproxy side by side (its smoke run is in ctest); it is
+# only started inside the lab namespaces. (smcroute, optional, gives the data-path floor.)
+apt-get install -y --no-install-recommends igmpproxy

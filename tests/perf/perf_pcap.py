@@ -172,7 +172,34 @@ def scale(lan, up, base, count):
         "upstream_report_packets": up_packets,
         "upstream_records": up_reports,
         "last_upstream_after_last_downstream_ms": round((last_new - last_down) * 1e3, 2) if last_new and last_down else None,
+        # From the first host report to the last group that appeared upstream:
+        # groups joined upstream per second = distinct groups / this span.
+        "first_downstream_to_last_new_upstream_ms":
+            round((last_new - first_down) * 1e3, 2) if last_new and first_down else None,
     }
+
+
+def udp_key(ip):
+    """(group, first 8 payload bytes) of a UDP packet to a group, else None."""
+    ihl = (ip[0] & 0x0F) * 4
+    if ip[9] != 17 or not ipaddress.IPv4Address(ip[16:20]).is_multicast or len(ip) < ihl + 16:
+        return None
+    return int(ipaddress.IPv4Address(ip[16:20])), bytes(ip[ihl + 8:ihl + 16])
+
+
+def forward(up, lan, base, count):
+    lo = int(ipaddress.IPv4Address(base))
+    seen = {}
+    for t, ip in packets(up):
+        k = udp_key(ip)
+        if k and lo <= k[0] < lo + count and k not in seen:
+            seen[k] = t
+    lat = []
+    for t, ip in packets(lan):
+        k = udp_key(ip)
+        if k in seen:
+            lat.append((t - seen.pop(k)) * 1e3)
+    return {"groups": count, "forwarded": len(lat), "latency_ms": stats(lat)}
 
 
 def main(argv):
@@ -180,6 +207,8 @@ def main(argv):
         print(json.dumps(join(argv[2], argv[3], int(argv[4]))))
     elif len(argv) in (5, 6) and argv[1] == "leave":
         print(json.dumps(leave(argv[2], argv[3], int(argv[4]), argv[5] if len(argv) == 6 else None)))
+    elif len(argv) == 6 and argv[1] == "forward":
+        print(json.dumps(forward(argv[2], argv[3], argv[4], int(argv[5]))))
     elif len(argv) >= 6 and argv[1] == "scale":
         print(json.dumps(scale(argv[2], argv[3], argv[4], int(argv[5]))))
     else:
