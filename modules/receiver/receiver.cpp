@@ -53,7 +53,7 @@ kernel::KernelStatus Receiver::open() {
   if (!opened) {
     // All or nothing, so a later open() starts from scratch.
     link_monitor_.reset();
-    join_socket_v4_.reset();
+    join_sockets_v4_.clear();
     mld_socket_.reset();
     epoll_.reset();
   }
@@ -76,7 +76,7 @@ kernel::KernelStatus Receiver::open_descriptors() {
   }
   auto join = kernel_.open_packet_socket(Family::V4, kernel::PacketSocketRole::Send);
   if (!join) return std::unexpected(join.error());
-  join_socket_v4_ = std::move(*join);
+  join_sockets_v4_.push_back(std::move(*join));
   auto links = kernel_.open_link_monitor();
   if (!links) return std::unexpected(links.error());
   link_monitor_ = std::move(*links);
@@ -221,12 +221,56 @@ bool Receiver::run_once(std::chrono::milliseconds timeout) {
 }
 
 void Receiver::join_all_routers(Family family, int ifindex, bool join) {
-  const int fd = family == Family::V4 ? join_socket_v4_.get() : mld_socket_.get();
-  if (fd < 0) return;
-  for (const Address& group : family == Family::V4 ? std::span<const Address>(kIgmpRouterGroups)
-                                                   : std::span<const Address>(kMldRouterGroups)) {
-    auto s = join ? kernel_.join_group(fd, ifindex, group) : kernel_.leave_group(fd, ifindex, group);
-    if (!s) LOG4CPLUS_WARN(logger(), s.error().message().c_str());
+  if (family == Family::V6) {
+    if (!mld_socket_) return;
+    for (const Address& group : kMldRouterGroups) {
+      auto s = join ? kernel_.join_group(mld_socket_.get(), ifindex, group)
+                    : kernel_.leave_group(mld_socket_.get(), ifindex, group);
+      if (!s) LOG4CPLUS_WARN(logger(), s.error().message().c_str());
+    }
+    return;
+  }
+  if (join_sockets_v4_.empty()) return;
+  if (!join) {
+    auto it = join_socket_of_.find(ifindex);
+    const std::size_t i = it == join_socket_of_.end() ? 0 : it->second;
+    if (it != join_socket_of_.end()) join_socket_of_.erase(it);
+    for (const Address& group : kIgmpRouterGroups) {
+      if (auto s = kernel_.leave_group(join_sockets_v4_[i].get(), ifindex, group); !s)
+        LOG4CPLUS_WARN(logger(), s.error().message().c_str());
+    }
+    return;
+  }
+  // The kernel refuses a socket's membership beyond net.ipv4.igmp_max_memberships
+  // with ENOBUFS: the interface's groups then go to a fresh socket (an operator
+  // with hundreds of interfaces need not raise the limit).
+  std::size_t i = join_sockets_v4_.size() - 1;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::vector<const Address*> joined;
+    bool full = false;
+    for (const Address& group : kIgmpRouterGroups) {
+      auto s = kernel_.join_group(join_sockets_v4_[i].get(), ifindex, group);
+      if (s) {
+        joined.push_back(&group);
+      } else if (s.error().error == ENOBUFS && attempt == 0) {
+        full = true;
+        break;
+      } else {
+        LOG4CPLUS_WARN(logger(), s.error().message().c_str());
+      }
+    }
+    if (!full) {
+      join_socket_of_[ifindex] = i;
+      return;
+    }
+    for (const Address* group : joined) (void)kernel_.leave_group(join_sockets_v4_[i].get(), ifindex, *group);
+    auto fd = kernel_.open_packet_socket(Family::V4, kernel::PacketSocketRole::Send);
+    if (!fd) {
+      LOG4CPLUS_WARN(logger(), "another socket for the routers' groups: " << fd.error().message().c_str());
+      return;
+    }
+    join_sockets_v4_.push_back(std::move(*fd));
+    i = join_sockets_v4_.size() - 1;
   }
 }
 

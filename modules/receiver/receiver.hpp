@@ -118,7 +118,11 @@ class Receiver {
   Mailbox<ReceiverMessage> mailbox_;
   Fd epoll_;
   Fd mld_socket_;      // IPv6 MLD reception, joins ff02::16
-  Fd join_socket_v4_;  // holds IPv4 224.0.0.22 memberships; never read (drop-all filter)
+  // Hold the IPv4 memberships of 224.0.0.22 and 224.0.0.2; never read (drop-all
+  // filter). One socket holds at most net.ipv4.igmp_max_memberships (20 by
+  // default) groups, so a further socket is opened whenever the last is full.
+  std::vector<Fd> join_sockets_v4_;
+  std::map<int, std::size_t> join_socket_of_;  // ifindex -> index in join_sockets_v4_
   Fd link_monitor_;
   std::map<std::pair<Family, int>, Registration> registrations_;
   std::map<TableId, MrouteSocket> mroute_sockets_;

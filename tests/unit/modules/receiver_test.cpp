@@ -82,6 +82,36 @@ TEST_F(ReceiverTest, RegisteringJoinsAllRoutersGroups) {
   EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "ff02::16"}, {3, "ff02::2"}}));
 }
 
+// A socket holds at most net.ipv4.igmp_max_memberships (20 by default) groups;
+// beyond that the kernel answers ENOBUFS. With many downstreams (16 instances x
+// 31) the routers' groups of the further interfaces go to a fresh socket, and
+// leaving uses the socket that holds them.
+TEST_F(ReceiverTest, FullJoinSocketMovesTheInterfaceToAnotherSocket) {
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  kernel.fail_next("join_group", ENOBUFS);  // the socket is full
+  receiver.handle(RegisterInterface{Family::V4, 4, "dn1", a});
+  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{
+                                 {3, "224.0.0.22"}, {3, "224.0.0.2"}, {4, "224.0.0.22"}, {4, "224.0.0.2"}}));
+  // "fd=N" of the last call starting with `prefix` that names `ifindex`.
+  auto fd_of = [&](const std::string& prefix, const std::string& ifindex) {
+    std::string fd;
+    for (const auto& c : kernel.calls()) {
+      if (c.rfind(prefix, 0) != 0 || c.find(" ifindex=" + ifindex + " ") == std::string::npos) continue;
+      const auto at = c.find("fd=");
+      fd = c.substr(at, c.find(' ', at) - at);
+    }
+    return fd;
+  };
+  const std::string dn0 = fd_of("join_group", "3"), dn1 = fd_of("join_group", "4");
+  EXPECT_NE(dn0, dn1);  // dn1's groups joined on another socket than dn0's
+  std::size_t v4_sockets = 0;
+  for (const auto& c : kernel.calls()) v4_sockets += c == "open_packet_socket v4 send";
+  EXPECT_EQ(v4_sockets, 2u);
+  receiver.handle(UnregisterInterface{Family::V4, 4});
+  EXPECT_EQ(fd_of("leave_group", "4"), dn1);  // left where it was joined
+  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "224.0.0.22"}, {3, "224.0.0.2"}}));
+}
+
 // The proxy is a host on an upstream: a membership of the routers' groups there
 // would make the kernel send reports for 224.0.0.22 / 224.0.0.2 (ff02::16 /
 // ff02::2) upstream. Re-registering with the other role joins or leaves.
