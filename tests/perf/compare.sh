@@ -38,8 +38,8 @@ load_start=$(perf_load)
 with_quick=(quick              0    on    1000 2    700   200  400)
 no_quick=(  no-quick           0    off   1000 2    3000  200  400)
 if [ "$smoke" = 1 ]; then
-  perf_latency_run mcproxy mcproxy-quick 0 on 1000 2 500 150 300 239.50.0.1
-  perf_latency_run igmpproxy igmpproxy-quick 0 on 1000 2 500 150 300 239.51.0.1
+  perf_latency_run mcproxy mcproxy-quick 0 on 1000 2 1000 200 800 239.50.0.1
+  perf_latency_run igmpproxy igmpproxy-quick 0 on 1000 2 1000 200 800 239.51.0.1
   fail=0
   for d in mcproxy igmpproxy; do
     n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['forwarded'])" "$PERF_WORK/$d-quick.join.json")
