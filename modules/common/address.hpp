@@ -66,8 +66,14 @@ class CompactAddress {
     return static_cast<std::size_t>(h);
   }
 
-  auto operator<=>(const CompactAddress&) const = default;
-  bool operator==(const CompactAddress&) const = default;
+  // Written out: libc++ 16 (the fuzz build) has no operator<=> for std::array.
+  std::strong_ordering operator<=>(const CompactAddress& other) const {
+    if (v6_ != other.v6_) return v6_ <=> other.v6_;
+    return std::memcmp(bytes_.data(), other.bytes_.data(), bytes_.size()) <=> 0;
+  }
+  bool operator==(const CompactAddress& other) const {
+    return v6_ == other.v6_ && std::memcmp(bytes_.data(), other.bytes_.data(), bytes_.size()) == 0;
+  }
 
  private:
   std::uint8_t v6_ = 0;

@@ -6,6 +6,8 @@
 #include "modules/config/igmpproxy_import.hpp"
 
 #include "modules/common/address.hpp"
+#include "modules/config/checker.hpp"
+#include "modules/config/config.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -260,6 +262,18 @@ std::size_t Importer::parse_phyint(const std::vector<Token>& tokens, std::size_t
     }
   }
   if (!ok) return i + 1;
+  // Linux allows '*' and '"' in a name; mcproxy reads '*' as a name pattern,
+  // and a quoted name cannot hold a '"'.
+  if (is_interface_pattern(p.name)) {
+    note(ImportNote::Kind::NotTranslated, p.line,
+         "interface name '" + p.name + "' contains '*', which mcproxy reads as a name pattern: left out");
+    return i;
+  }
+  if (p.name.find('"') != std::string::npos) {
+    note(ImportNote::Kind::NotTranslated, p.line,
+         "interface name '" + p.name + "' contains '\"', which mcproxy's configuration cannot write: left out");
+    return i;
+  }
   const auto same = std::find_if(phyints_.begin(), phyints_.end(), [&](const Phyint& q) { return q.name == p.name; });
   if (same != phyints_.end()) {
     note(ImportNote::Kind::NotTranslated, p.line,
@@ -282,6 +296,14 @@ std::string Importer::render(const std::string& source_name) {
   if (down.empty()) {
     note(ImportNote::Kind::Error, phyints_.empty() ? 1 : phyints_.back().line,
          "no downstream interface: mcproxy needs at least one (phyint IF downstream)");
+    return {};
+  }
+  if (up.size() + down.size() > kMaxVifs) {
+    // igmpproxy stops too: "addVIF, out of VIF space" is fatal there.
+    const auto* last = up.size() > kMaxVifs ? up[kMaxVifs] : down[kMaxVifs - up.size()];
+    note(ImportNote::Kind::Error, last->line,
+         std::to_string(up.size() + down.size()) + " upstream and downstream interfaces; the kernel allows " +
+             std::to_string(kMaxVifs) + " per multicast routing table (MAXVIFS)");
     return {};
   }
   if (up.empty())

@@ -56,6 +56,12 @@ const std::vector<Case> kCases = {
      {"table { (224.0.0.0/4 | *) };"}, {{Kind::Note, 2, "its multicast part 224.0.0.0/4"}}},
     {"whitelist without multicast is left out", "phyint eth0 upstream\nphyint eth1 downstream\nwhitelist 10.0.0.0/8\n",
      {"downstream eth1 out whitelist table { };"}, {{Kind::NotTranslated, 3, "contains no multicast group"}}},
+    {"a name with '*' is not a pattern in igmpproxy: left out",
+     "phyint up1* upstream\nphyint up1 upstream\nphyint lan0 downstream\n",
+     {"pinstance igmpproxy: up1 ==> lan0;"}, {{Kind::NotTranslated, 1, "contains '*', which mcproxy reads as a name pattern"}}},
+    {"a name with '\"' cannot be written: left out",
+     "phyint up0 upstream\nphyint lan0 downstream\nphyint lan0\"downstream\n",
+     {"pinstance igmpproxy: up0 ==> lan0;"}, {{Kind::NotTranslated, 3, "contains '\"'"}}},
     {"disabled interfaces are listed in a comment", "phyint eth0 upstream\nphyint eth1 downstream\nphyint eth2 disabled\n",
      {"# disabled in igmpproxy, not used by mcproxy: eth2"}, {}},
     {"a phyint without role is disabled", "phyint eth0 upstream\nphyint eth1 downstream\nphyint eth2\n",
@@ -117,6 +123,21 @@ TEST(IgmpproxyImport, EachStatementTranslates) {
     const auto r = import_igmpproxy(c.igmpproxy, "in.conf");
     EXPECT_EQ(joined(errors_of(r.configuration, "out.conf")), "") << c.name << ":\n" << r.configuration;
   }
+}
+
+// igmpproxy stops on "addVIF, out of VIF space": more than MAXVIFS (32)
+// upstreams and downstreams are refused, disabled ones do not count.
+TEST(IgmpproxyImport, MoreInterfacesThanMaxvifsAreRefused) {
+  std::string file = "phyint up0 upstream\n";
+  for (int n = 0; n < 31; ++n) file += "phyint lan" + std::to_string(n) + " downstream\n";
+  file += "phyint off0 disabled\n";
+  EXPECT_NE(import_igmpproxy(file, "in.conf").configuration, "");
+  file += "phyint lan31 downstream\n";
+  const auto r = import_igmpproxy(file, "in.conf");
+  EXPECT_EQ(r.configuration, "");
+  ASSERT_TRUE(r.has(Kind::Error));
+  EXPECT_NE(r.notes.back().message.find("33 upstream and downstream interfaces"), std::string::npos);
+  EXPECT_EQ(r.notes.back().line, 34);
 }
 
 TEST(IgmpproxyImport, FilesIgmpproxyRefusesAreNotTranslated) {
