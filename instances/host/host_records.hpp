@@ -6,7 +6,6 @@
 #include "instances/router/packets.hpp"
 #include "modules/codec/message.hpp"
 
-#include <set>
 
 namespace mcproxy::instances::host_detail {
 
@@ -17,7 +16,7 @@ inline bool is_v6(codec::Version v) { return v == codec::Version::MLDv1 || v == 
 inline Address v3_report_destination(bool v6) { return v3_reports(v6 ? Family::V6 : Family::V4); }
 inline Address leave_destination(bool v6) { return all_routers(v6 ? Family::V6 : Family::V4); }
 
-inline codec::GroupRecord make_record(codec::RecordType type, const Address& group, const std::set<Address>& sources) {
+inline codec::GroupRecord make_record(codec::RecordType type, const Address& group, const SourceSet& sources) {
   codec::GroupRecord r;
   r.type = type;
   r.group = group;

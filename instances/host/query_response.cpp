@@ -117,7 +117,7 @@ void UpstreamHost::handle_v3_query(const codec::Query& q, TimePoint now) {
   //    queried sources for a Group-and-Source-Specific Query.
   if (!gs.query_response_at) {
     arm(q.group, gs, TimerKind::QueryResponse, at);
-    gs.query_sources = std::set<Address>(q.sources.begin(), q.sources.end());
+    gs.query_sources = SourceSet(q.sources.begin(), q.sources.end());
     return;
   }
   // 4. Pending response and (Group-Specific Query or empty recorded list): clear

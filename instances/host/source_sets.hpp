@@ -2,35 +2,19 @@
 // intersection, A-B difference), shared by the host side and the aggregation.
 #pragma once
 
-#include "modules/common/address.hpp"
-
-#include <algorithm>
-#include <iterator>
-#include <set>
+#include "instances/router/source_set.hpp"
 
 namespace mcproxy::instances::sources {
 
-using Set = std::set<Address>;
+using Set = SourceSet;
 
 // A+B
-inline Set plus(const Set& a, const Set& b) {
-  Set r = a;
-  r.insert(b.begin(), b.end());
-  return r;
-}
+inline Set plus(const Set& a, const Set& b) { return a + b; }
 
 // A*B
-inline Set times(const Set& a, const Set& b) {
-  Set r;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::inserter(r, r.end()));
-  return r;
-}
+inline Set times(const Set& a, const Set& b) { return a * b; }
 
 // A-B
-inline Set minus(const Set& a, const Set& b) {
-  Set r;
-  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(r, r.end()));
-  return r;
-}
+inline Set minus(const Set& a, const Set& b) { return a - b; }
 
 }  // namespace mcproxy::instances::sources

@@ -200,8 +200,8 @@ void UpstreamHost::append_state_change_records(const Address& group, GroupState&
     return;
   }
   if (gs.source_retransmissions.empty()) return;
-  std::set<Address> allow;
-  std::set<Address> block;
+  SourceSet allow;
+  SourceSet block;
   for (auto it = gs.source_retransmissions.begin(); it != gs.source_retransmissions.end();) {
     const bool listed = gs.state.sources.contains(it->first);
     const bool forwarded = gs.state.mode == FilterMode::Include ? listed : !listed;

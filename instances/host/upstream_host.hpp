@@ -104,7 +104,7 @@ class UpstreamHost {
     std::optional<TimePoint> retransmit_at;
     // RFC 3376 §5.2 per-group response timer and recorded source list.
     std::optional<TimePoint> query_response_at;
-    std::set<Address> query_sources;
+    SourceSet query_sources;
   };
 
   // Per-group timers, indexed by deadline so that timer handling costs

@@ -6,6 +6,7 @@
 
 #include "instances/effects.hpp"
 #include "instances/router/group_budget.hpp"
+#include "instances/router/source_set.hpp"
 #include "modules/config/config.hpp"
 #include "modules/codec/message.hpp"
 #include "modules/common/address.hpp"
@@ -20,7 +21,7 @@
 
 namespace mcproxy::instances {
 
-enum class FilterMode { Include, Exclude };
+enum class FilterMode : std::uint8_t { Include, Exclude };
 // "INCLUDE", "EXCLUDE" (RFC 3376 §6.2.1, RFC 3810 §7.2.1).
 const char* to_string(FilterMode mode);
 
@@ -29,7 +30,7 @@ const char* to_string(FilterMode mode);
 // RFC 3376 §6.2.1's "Y" set; "X" sources are still forwarded).
 struct Membership {
   FilterMode mode = FilterMode::Include;
-  std::set<Address> sources;
+  SourceSet sources;  // sorted, as a std::set (instances/router/source_set.hpp)
   bool operator==(const Membership&) const = default;
 };
 
