@@ -3,8 +3,47 @@
 #include "instances/router/timer_queue.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace mcproxy::instances {
+
+namespace {
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+}  // namespace
+
+TimerQueue::Bucket::Bucket(const Bucket& o)
+    : first(o.first),
+      more(o.more ? std::make_unique<std::vector<Timer>>(*o.more) : nullptr),
+      heap_at(o.heap_at),
+      inline_count(o.inline_count) {}
+
+TimerQueue::Bucket& TimerQueue::Bucket::operator=(const Bucket& o) {
+  if (this != &o) {
+    Bucket copy(o);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+void TimerQueue::Bucket::push(const Timer& t) {
+  if (inline_count < kInline) {
+    first[inline_count++] = t;
+    return;
+  }
+  if (!more) more = std::make_unique<std::vector<Timer>>();
+  more->push_back(t);
+}
+
+void TimerQueue::Bucket::remove(std::size_t i) {
+  const std::size_t last = size() - 1;
+  if (i != last) at(i) = at(last);
+  if (more) {
+    more->pop_back();
+    if (more->empty()) more.reset();
+  } else {
+    --inline_count;
+  }
+}
 
 TimerQueue::TimerQueue(const TimerQueue& other)
     : buckets_(other.buckets_), size_(other.size_), next_sequence_(other.next_sequence_) {
@@ -24,21 +63,50 @@ void TimerQueue::rebuild_heap() {
   heap_.reserve(buckets_.size());
   for (auto& node : buckets_) {
     const Timer& first = earliest(node.second);
-    node.second.heap_at = heap_.size();
+    node.second.heap_at = static_cast<std::uint32_t>(heap_.size());
     heap_.push_back({first.deadline, first.sequence, &node});
   }
   for (std::size_t at = heap_.size() / 2; at-- > 0;) sift_down(at);
 }
 
+std::size_t TimerQueue::find(const Bucket& bucket, TimerKind kind, const CompactAddress& item) {
+  for (std::size_t i = 0, n = bucket.size(); i < n; ++i) {
+    const Timer& t = bucket.at(i);
+    if (t.kind == kind && t.item == item) return i;
+  }
+  return kNone;
+}
+
 const TimerQueue::Timer& TimerQueue::earliest(const Bucket& bucket) {
-  return *std::min_element(bucket.timers.begin(), bucket.timers.end(), [](const Timer& a, const Timer& b) {
-    return a.deadline != b.deadline ? a.deadline < b.deadline : a.sequence < b.sequence;
-  });
+  const Timer* best = &bucket.at(0);
+  for (std::size_t i = 1, n = bucket.size(); i < n; ++i) {
+    const Timer& t = bucket.at(i);
+    if (t.deadline != best->deadline ? t.deadline < best->deadline : t.sequence < best->sequence) best = &t;
+  }
+  return *best;
+}
+
+std::uint32_t TimerQueue::take_sequence() {
+  if (next_sequence_ == std::numeric_limits<std::uint32_t>::max()) renumber();
+  return next_sequence_++;
+}
+
+void TimerQueue::renumber() {
+  std::vector<Timer*> all;
+  all.reserve(size_);
+  for (auto& node : buckets_) {
+    for (std::size_t i = 0, n = node.second.size(); i < n; ++i) all.push_back(&node.second.at(i));
+  }
+  std::sort(all.begin(), all.end(), [](const Timer* a, const Timer* b) { return a->sequence < b->sequence; });
+  std::uint32_t next = 0;
+  for (Timer* t : all) t->sequence = next++;
+  next_sequence_ = next;
+  rebuild_heap();
 }
 
 void TimerQueue::place(std::size_t at, const HeapItem& item) {
   heap_[at] = item;
-  item.node->second.heap_at = at;
+  item.node->second.heap_at = static_cast<std::uint32_t>(at);
 }
 
 void TimerQueue::sift_up(std::size_t at) {
@@ -93,27 +161,25 @@ void TimerQueue::update(Node& node) {
 }
 
 void TimerQueue::schedule(const TimerKey& key, TimePoint deadline) {
-  const std::uint64_t sequence = next_sequence_++;
+  const std::uint32_t sequence = take_sequence();
   auto [it, created] = buckets_.try_emplace(key.group);
   Node& node = *it;
-  auto& timers = node.second.timers;
+  Bucket& bucket = node.second;
   if (created) {
-    timers.reserve(2);  // a joined group has its group timer and a host's interest
-    timers.push_back({deadline, sequence, key.kind, key.item});
+    bucket.push({deadline, sequence, key.kind, key.item});
     ++size_;
-    node.second.heap_at = heap_.size();
+    bucket.heap_at = static_cast<std::uint32_t>(heap_.size());
     heap_.push_back({deadline, sequence, &node});
     sift_up(heap_.size() - 1);
     return;
   }
-  const auto t = std::find_if(timers.begin(), timers.end(),
-                              [&](const Timer& x) { return x.kind == key.kind && x.item == key.item; });
-  if (t == timers.end()) {
-    timers.push_back({deadline, sequence, key.kind, key.item});
+  const std::size_t i = find(bucket, key.kind, key.item);
+  if (i == kNone) {
+    bucket.push({deadline, sequence, key.kind, key.item});
     ++size_;
   } else {
-    t->deadline = deadline;
-    t->sequence = sequence;
+    bucket.at(i).deadline = deadline;
+    bucket.at(i).sequence = sequence;
   }
   update(node);
 }
@@ -121,15 +187,13 @@ void TimerQueue::schedule(const TimerKey& key, TimePoint deadline) {
 void TimerQueue::cancel(const TimerKey& key) {
   const auto it = buckets_.find(key.group);
   if (it == buckets_.end()) return;
-  auto& timers = it->second.timers;
-  const auto t = std::find_if(timers.begin(), timers.end(),
-                              [&](const Timer& x) { return x.kind == key.kind && x.item == key.item; });
-  if (t == timers.end()) return;
-  *t = timers.back();
-  timers.pop_back();
+  Bucket& bucket = it->second;
+  const std::size_t i = find(bucket, key.kind, key.item);
+  if (i == kNone) return;
+  bucket.remove(i);
   --size_;
-  if (timers.empty()) {
-    remove_from_heap(it->second.heap_at);
+  if (bucket.size() == 0) {
+    remove_from_heap(bucket.heap_at);
     buckets_.erase(it);
   } else {
     update(*it);
@@ -139,7 +203,7 @@ void TimerQueue::cancel(const TimerKey& key) {
 void TimerQueue::cancel_group(const CompactAddress& group) {
   const auto it = buckets_.find(group);
   if (it == buckets_.end()) return;
-  size_ -= it->second.timers.size();
+  size_ -= it->second.size();
   remove_from_heap(it->second.heap_at);
   buckets_.erase(it);
 }
@@ -147,10 +211,9 @@ void TimerQueue::cancel_group(const CompactAddress& group) {
 std::optional<TimePoint> TimerQueue::deadline(const TimerKey& key) const {
   const auto it = buckets_.find(key.group);
   if (it == buckets_.end()) return std::nullopt;
-  for (const Timer& t : it->second.timers) {
-    if (t.kind == key.kind && t.item == key.item) return t.deadline;
-  }
-  return std::nullopt;
+  const std::size_t i = find(it->second, key.kind, key.item);
+  if (i == kNone) return std::nullopt;
+  return it->second.at(i).deadline;
 }
 
 std::optional<TimePoint> TimerQueue::next_deadline() const {
@@ -161,14 +224,15 @@ std::optional<TimePoint> TimerQueue::next_deadline() const {
 std::optional<std::pair<TimerKey, TimePoint>> TimerQueue::pop_due(TimePoint now) {
   if (heap_.empty() || heap_.front().deadline > now) return std::nullopt;
   Node& node = *heap_.front().node;
-  auto& timers = node.second.timers;
-  const auto t = std::find_if(timers.begin(), timers.end(),
-                              [&](const Timer& x) { return x.sequence == heap_.front().sequence; });
-  auto result = std::make_pair(TimerKey{t->kind, node.first, t->item}, t->deadline);
-  *t = timers.back();
-  timers.pop_back();
+  Bucket& bucket = node.second;
+  std::size_t i = 0;
+  for (const std::size_t n = bucket.size(); i < n && bucket.at(i).sequence != heap_.front().sequence; ++i) {
+  }
+  const Timer& t = bucket.at(i);
+  auto result = std::make_pair(TimerKey{t.kind, node.first, t.item}, t.deadline);
+  bucket.remove(i);
   --size_;
-  if (timers.empty()) {
+  if (bucket.size() == 0) {
     const CompactAddress group = node.first;
     remove_from_heap(0);
     buckets_.erase(group);

@@ -5,7 +5,10 @@
 #include "modules/common/address.hpp"
 #include "modules/common/clock.hpp"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -39,12 +42,12 @@ struct TimerKey {
   }
 };
 
-// The timers are kept per group (a hashed table of small vectors: a group
-// has a handful of timers, its group timer and one per source and host), and
-// the groups in a binary heap ordered by their earliest timer. Scheduling,
-// cancelling and popping cost O(timers of the group + log groups), whatever
-// the number of groups; a group costs one table node, one vector and one heap
-// slot (doc/performance.md, "Memory per group").
+// The timers are kept per group (a hashed table; a group has a handful of
+// timers: its group timer and one per source and host, the first two stored
+// in the group's table node), and the groups in a binary heap ordered by
+// their earliest timer. Scheduling, cancelling and popping cost O(timers of
+// the group + log groups), whatever the number of groups; a group costs one
+// table node and one heap slot (doc/performance.md, "Memory per group").
 class TimerQueue {
  public:
   TimerQueue() = default;
@@ -69,30 +72,59 @@ class TimerQueue {
 
   std::size_t size() const { return size_; }
 
+  // Tests: the setting order is a 32-bit sequence, renumbered (order kept)
+  // when it runs out; this starts it close to that point.
+  void set_next_sequence_for_test(std::uint32_t next) { next_sequence_ = next; }
+
  private:
+  // 32 bytes: the setting order is a 32-bit number (see renumber()).
   struct Timer {
     TimePoint deadline;
-    std::uint64_t sequence = 0;
+    std::uint32_t sequence = 0;
     TimerKind kind = TimerKind::GeneralQuery;
     CompactAddress item;
   };
+  // The timers of one group, in no order (the sequence decides ties): the
+  // first kInline in the node itself, the rest in a vector.
+  static constexpr std::size_t kInline = 2;  // a joined group: its group timer and a host's interest
   struct Bucket {
-    std::vector<Timer> timers;  // unordered; the sequence decides ties
-    std::size_t heap_at = 0;    // this bucket's slot in heap_
+    Bucket() = default;
+    Bucket(const Bucket& o);
+    Bucket& operator=(const Bucket& o);
+    Bucket(Bucket&&) noexcept = default;
+    Bucket& operator=(Bucket&&) noexcept = default;
+    ~Bucket() = default;
+
+    std::size_t size() const { return inline_count + (more ? more->size() : 0); }
+    Timer& at(std::size_t i) { return i < inline_count ? first[i] : (*more)[i - inline_count]; }
+    const Timer& at(std::size_t i) const { return i < inline_count ? first[i] : (*more)[i - inline_count]; }
+    void push(const Timer& t);
+    // Removes timer i; the last one takes its place.
+    void remove(std::size_t i);
+
+    std::array<Timer, kInline> first{};
+    std::unique_ptr<std::vector<Timer>> more;  // null while the group has at most kInline timers
+    std::uint32_t heap_at = 0;                 // this bucket's slot in heap_
+    std::uint8_t inline_count = 0;
   };
   using Buckets = std::unordered_map<CompactAddress, Bucket>;
   using Node = Buckets::value_type;
   // A group in the heap, with the deadline and sequence of its earliest timer.
   struct HeapItem {
     TimePoint deadline;
-    std::uint64_t sequence = 0;
+    std::uint32_t sequence = 0;
     Node* node = nullptr;  // stable: unordered_map nodes do not move
     bool operator<(const HeapItem& o) const {
       return deadline != o.deadline ? deadline < o.deadline : sequence < o.sequence;
     }
   };
 
+  static std::size_t find(const Bucket& bucket, TimerKind kind, const CompactAddress& item);
   static const Timer& earliest(const Bucket& bucket);
+  std::uint32_t take_sequence();
+  // Renumbers every timer 0..n-1 in (deadline, sequence) order, so ties keep
+  // their setting order across the wrap of the 32-bit sequence.
+  void renumber();
   // Re-reads the earliest timer of a bucket and restores the heap order.
   void update(Node& node);
   void remove_from_heap(std::size_t at);
@@ -104,7 +136,7 @@ class TimerQueue {
   Buckets buckets_;
   std::vector<HeapItem> heap_;
   std::size_t size_ = 0;
-  std::uint64_t next_sequence_ = 0;
+  std::uint32_t next_sequence_ = 0;
 };
 
 }  // namespace mcproxy::instances

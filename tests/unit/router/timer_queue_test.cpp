@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace mcproxy::instances::test {
 namespace {
 
@@ -116,6 +118,49 @@ TEST(TimerQueue, CopiesAreIndependent) {
   EXPECT_EQ(assigned.deadline(key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.1")), kT0 + 3s);
   EXPECT_EQ(assigned.pop_due(kT0 + 5s)->second, kT0 + 3s);
   EXPECT_FALSE(assigned.next_deadline());
+}
+
+// A group with more timers than its node holds (sources, hosts): the rest go
+// to the group's vector; cancelling any of them keeps the others.
+TEST(TimerQueue, GroupWithManyTimers) {
+  TimerQueue q;
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.1"), kT0 + 9s);
+  for (int s = 1; s <= 5; ++s) {
+    const std::string source = "10.0.0." + std::to_string(s);
+    q.schedule(key(TimerKind::SourceTimer, "239.1.1.1", source.c_str()), kT0 + std::chrono::seconds(s));
+  }
+  EXPECT_EQ(q.size(), 6u);
+  q.cancel(key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.1"));  // an inline one
+  q.cancel(key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.4"));  // one in the vector
+  EXPECT_EQ(q.size(), 4u);
+  EXPECT_EQ(q.deadline(key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.5")), kT0 + 5s);
+  EXPECT_EQ(q.deadline(key(TimerKind::GroupTimer, "239.1.1.1")), kT0 + 9s);
+  EXPECT_EQ(q.next_deadline(), kT0 + 2s);
+  TimerQueue copy = q;
+  for (TimerQueue* queue : {&q, &copy}) {
+    EXPECT_EQ(queue->pop_due(kT0 + 10s)->first, key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.2"));
+    EXPECT_EQ(queue->pop_due(kT0 + 10s)->first, key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.3"));
+    EXPECT_EQ(queue->pop_due(kT0 + 10s)->first, key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.5"));
+    EXPECT_EQ(queue->pop_due(kT0 + 10s)->first, key(TimerKind::GroupTimer, "239.1.1.1"));
+    EXPECT_EQ(queue->size(), 0u);
+    EXPECT_FALSE(queue->next_deadline());
+  }
+}
+
+// The setting order is a 32-bit sequence: when it runs out the timers are
+// renumbered and ties still pop in setting order.
+TEST(TimerQueue, SettingOrderSurvivesTheSequenceWrap) {
+  TimerQueue q;
+  q.set_next_sequence_for_test(0xFFFFFFFEu);
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.3"), kT0 + 1s);   // 0xFFFFFFFE
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.1"), kT0 + 1s);   // renumbered
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.2"), kT0 + 1s);
+  q.schedule(key(TimerKind::HostInterest, "239.1.1.1", "192.0.2.20"), kT0 + 1s);
+  EXPECT_EQ(q.pop_due(kT0 + 1s)->first, key(TimerKind::GroupTimer, "239.1.1.3"));
+  EXPECT_EQ(q.pop_due(kT0 + 1s)->first, key(TimerKind::GroupTimer, "239.1.1.1"));
+  EXPECT_EQ(q.pop_due(kT0 + 1s)->first, key(TimerKind::GroupTimer, "239.1.1.2"));
+  EXPECT_EQ(q.pop_due(kT0 + 1s)->first, key(TimerKind::HostInterest, "239.1.1.1", "192.0.2.20"));
+  EXPECT_FALSE(q.pop_due(kT0 + 1s));
 }
 
 }  // namespace
