@@ -19,6 +19,10 @@ cmake --build build/release -j"$(nproc)" --target mcproxy mcproxyctl >/dev/null
 bin=$root/build/release/bin
 
 source tests/lab/lab.sh
+if ! lab_kernel_has_mroute; then
+  echo "demo.sh: built build/release/bin/mcproxy, but $LAB_NO_MROUTE: the demo cannot run on this machine" >&2
+  exit 77
+fi
 lab_init "mcpx-demo$$"
 work=$(mktemp -d)
 trap 'lab_teardown; rm -rf "$work"' EXIT

@@ -27,6 +27,10 @@ e2e_init() {  # e2e_init SHORT MCPROXY MCPROXYCTL
     echo "e2e_$short: needs root (network namespaces, multicast routing): skipped"
     exit 77
   fi
+  if ! lab_kernel_has_mroute; then
+    echo "e2e_$short: $LAB_NO_MROUTE: skipped"
+    exit 77
+  fi
   if [ ! -x "$E2E_MCPROXY" ] || [ ! -x "$E2E_CTL" ]; then
     echo "e2e_$short: usage: $0 MCPROXY MCPROXYCTL"
     exit 2

@@ -44,6 +44,19 @@ bool contains(const std::string& haystack, const std::string& needle) { return h
     if (::geteuid() != 0) GTEST_SKIP() << "needs root: creates network namespaces and veths"; \
   } while (false)
 
+// A kernel built without CONFIG_IP_MROUTE / CONFIG_IPV6_MROUTE has no
+// /proc/net/ip_mr_vif / ip6_mr_vif and refuses MRT_INIT with ENOPROTOOPT:
+// the tests of multicast routing cannot run there (tests/run.sh says so).
+bool kernel_has_mroute() {
+  return ::access("/proc/net/ip_mr_vif", F_OK) == 0 && ::access("/proc/net/ip6_mr_vif", F_OK) == 0;
+}
+#define REQUIRE_ROOT_AND_MROUTE()                                                                  \
+  do {                                                                                             \
+    REQUIRE_ROOT();                                                                                \
+    if (!kernel_has_mroute())                                                                      \
+      GTEST_SKIP() << "the kernel has no multicast routing (CONFIG_IP_MROUTE, CONFIG_IPV6_MROUTE)"; \
+  } while (false)
+
 // Router namespace R with "up0" (10.99.0.1/24, 2001:db8:99::1/64) whose peer
 // "h0" (10.99.0.2, 2001:db8:99::2) lives in host namespace H, and "dn0"
 // (10.98.0.1/24, 2001:db8:98::1/64) whose peer "dn0p" stays in R.
@@ -149,7 +162,7 @@ class KernelFamily : public ::testing::TestWithParam<FamilyCase> {};
 // The whole life of a table: MRT_TABLE before MRT_INIT, VIFs by ifindex, a
 // rule, an MFC entry with counters, then cleanup that leaves nothing behind.
 TEST_P(KernelFamily, TableVifRuleMfcCountersAndCleanup) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_MROUTE();
   const FamilyCase c = GetParam();
   Topology topo;
   const std::string table = std::to_string(c.table);
@@ -210,7 +223,7 @@ TEST_P(KernelFamily, TableVifRuleMfcCountersAndCleanup) {
 // Data for a group with no MFC entry arriving on a VIF raises a NOCACHE upcall
 // on the mroute socket of the table the iif rule selects.
 TEST_P(KernelFamily, NoCacheUpcallOnMulticastData) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_MROUTE();
   const FamilyCase c = GetParam();
   Topology topo;
   const Address group = boost::asio::ip::make_address(c.group);
@@ -351,7 +364,7 @@ TEST(KernelLinks, LinkMonitorReportsNewAndDeletedInterface) {
 
 // --check-kernel must not leave anything behind.
 TEST(KernelFeatures, ProbeReportsFeaturesAndLeavesNoState) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_MROUTE();
   Topology topo;
   InNetns in(topo.router());
   const std::string before = run("ip mrule show").output + run("ip -6 mrule show").output +
@@ -373,7 +386,7 @@ TEST(KernelFeatures, ProbeReportsFeaturesAndLeavesNoState) {
 // The Routing module on the real kernel: a killed predecessor's rules go at
 // start, the table gets per-interface iif/oif rules, and stop leaves nothing.
 TEST(RoutingOnKernel, StaleRulesRemovedTableBuiltAndTornDown) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_MROUTE();
   Topology topo;
   InNetns in(topo.router());
   ASSERT_EQ(run("ip mrule add iif dn0p lookup 201 pref 30000").status, 0);  // "left by a predecessor"
@@ -462,7 +475,7 @@ class ReceiverOnKernel : public ::testing::TestWithParam<ReportCase> {};
 // the instance through its table's mroute socket; MLDv1/v2 through the MLD
 // socket. Each ends up as a ReceivedPacket for the registering instance.
 TEST_P(ReceiverOnKernel, HostReportReachesRegisteredInstance) {
-  REQUIRE_ROOT();
+  REQUIRE_ROOT_AND_MROUTE();
   const ReportCase c = GetParam();
   Topology topo;
   ASSERT_EQ(run("ip netns exec " + topo.host().name() + " sysctl -qw " + c.host_sysctl).status, 0);

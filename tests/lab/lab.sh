@@ -3,6 +3,13 @@
 # lab_init) kills what runs inside and deletes them, even after a failure.
 # Addresses are documentation/private ranges and exist only inside the lab.
 
+# Whether the kernel can route multicast (IPv4 and IPv6): a kernel built
+# without CONFIG_IP_MROUTE / CONFIG_IPV6_MROUTE has no /proc/net/ip_mr_vif /
+# ip6_mr_vif and refuses MRT_INIT (ENOPROTOOPT); the daemon cannot run there
+# (`mcproxy --check-kernel` says so).
+lab_kernel_has_mroute() { [ -e /proc/net/ip_mr_vif ] && [ -e /proc/net/ip6_mr_vif ]; }
+LAB_NO_MROUTE="the kernel has no multicast routing (CONFIG_IP_MROUTE / CONFIG_IPV6_MROUTE; see mcproxy --check-kernel)"
+
 lab_init() {  # lab_init PREFIX
   LAB_PREFIX="$1"
   LAB_NAMESPACES=()

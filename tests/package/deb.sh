@@ -6,6 +6,7 @@
 # Usage: deb.sh PACKAGE.deb   (root; exit 77 = skipped)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/lab/lab.sh
 root=$PWD
 deb=$(realpath "$1")
 [ "$(id -u)" = 0 ] || { echo "package: needs root (dpkg): skipped"; exit 77; }
@@ -64,9 +65,13 @@ check "bash completion offers the commands" bash -c \
   'source /usr/share/bash-completion/completions/mcproxyctl; COMP_WORDS=(mcproxyctl sh); COMP_CWORD=1; _mcproxyctl; [ "${COMPREPLY[*]}" = show ]'
 
 echo "== the installed binaries in a namespace scenario"
-check "e2e igmpv3 with /usr/sbin/mcproxy" bash tests/e2e/igmpv3.sh /usr/sbin/mcproxy /usr/bin/mcproxyctl
-check "e2e unprivileged with /usr/sbin/mcproxy as user mcproxy" \
-  bash tests/e2e/unprivileged.sh /usr/sbin/mcproxy /usr/bin/mcproxyctl
+if lab_kernel_has_mroute; then
+  check "e2e igmpv3 with /usr/sbin/mcproxy" bash tests/e2e/igmpv3.sh /usr/sbin/mcproxy /usr/bin/mcproxyctl
+  check "e2e unprivileged with /usr/sbin/mcproxy as user mcproxy" \
+    bash tests/e2e/unprivileged.sh /usr/sbin/mcproxy /usr/bin/mcproxyctl
+else
+  echo "   SKIPPED: $LAB_NO_MROUTE"
+fi
 
 echo "== remove: only the conffiles stay"
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -q mcproxy >"$work/apt.log" 2>&1 ||

@@ -16,6 +16,7 @@ perf_init() {  # perf_init SHORT BUILD_DIR [RESULTS.md]
   PERF_NAME=$1
   local build=${2:-}
   if [ "$(id -u)" != 0 ]; then echo "perf_$1: needs root (network namespaces)"; exit 77; fi
+  if ! lab_kernel_has_mroute; then echo "perf_$1: $LAB_NO_MROUTE"; exit 77; fi
   if [ -z "$build" ] || [ ! -x "$build/bin/mcproxy" ] || [ ! -x "$build/bin/perf_traffic" ]; then
     echo "usage: $0 BUILD_DIR [RESULTS.md]  (BUILD_DIR/bin/{mcproxy,mcproxyctl,perf_traffic})"
     exit 2
