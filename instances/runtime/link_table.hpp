@@ -26,6 +26,7 @@ struct LinkState {
   std::optional<Address> own_address;         // the one the protocol uses while active
   bool active = false;     // registered with Receiver and Routing, known up to the core
   int registered_ifindex = 0;  // the ifindex it was registered under while active
+  std::uint32_t host_report_rate = 0;  // as registered with the Receiver (0: unlimited)
   std::optional<VifIndex> vif;
 };
 

@@ -123,10 +123,18 @@ void ProxyInstance::register_link(const std::string& ifname, LinkState& link, co
   // The routers' groups (224.0.0.22 / 224.0.0.2, ff02::16 / ff02::2) only
   // where the proxy is the router: no report for them goes upstream.
   const bool upstream = ifc != nullptr && ifc->role == config::Role::Upstream;
-  modules_.receiver.post(receiver::RegisterInterface{family_, link.ifindex, ifname, mailbox_, !upstream});
+  link.host_report_rate = host_report_rate_of(ifc);
+  modules_.receiver.post(
+      receiver::RegisterInterface{family_, link.ifindex, ifname, mailbox_, !upstream, link.host_report_rate});
   modules_.routing.post(routing::AddVif{table_, link.ifindex, ifname, threshold, 0});
   link.active = true;
   link.registered_ifindex = link.ifindex;
+}
+
+std::uint32_t ProxyInstance::host_report_rate_of(const config::InterfaceConfig* ifc) const {
+  // Downstreams only: upstream packets are the routers' queries.
+  if (ifc == nullptr || ifc->role != config::Role::Downstream) return 0;
+  return ifc->host_report_rate.value_or(dynamic_.configured().host_report_rate.value_or(config::kDefaultHostReportRate));
 }
 
 void ProxyInstance::deactivate(const std::string& ifname, LinkState& link) {

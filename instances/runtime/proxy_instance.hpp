@@ -114,6 +114,8 @@ class ProxyInstance {
   void deactivate(const std::string& ifname, LinkState& link);
   void register_link(const std::string& ifname, LinkState& link, const config::InterfaceConfig* ifc);
   void unregister_link(LinkState& link);
+  // The downstream's `host-report-rate` (then the instance's, then the default); 0 for an upstream.
+  std::uint32_t host_report_rate_of(const config::InterfaceConfig* ifc) const;
   // Downstream patterns: takes `name` if a pattern matches it (true if the
   // configuration changed), releases taken names that are gone.
   bool take_dynamic(const std::string& name);

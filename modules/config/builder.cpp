@@ -24,10 +24,11 @@ std::string option_misplaced(const std::string& name, const std::optional<Role>&
                                name == "last-member-query-interval" || name == "last-member-query-count" ||
                                name == "startup-query-interval" || name == "startup-query-count" ||
                                name == "quick-leave" || name == "max-groups" || name == "max-sources" ||
-                               name == "max-groups-per-host" || name == "query-source";
+                               name == "max-groups-per-host" || name == "query-source" ||
+                               name == "host-report-rate";
   const bool upstream_only = name == "unsolicited-report-interval";
   // `pinstance NAME max-groups N` is the instance's own limit; max-sources and
-  // max-groups-per-host there are the defaults of its downstreams.
+  // max-groups-per-host and host-report-rate there are the defaults of its downstreams.
   const bool interface_only = name == "alternative-subnets" || name == "threshold" || name == "query-source" ||
                               name == "compatibility-mode";
   if (role && name == "source-idle-timeout") {
@@ -393,6 +394,7 @@ class Builder {
       if (name == "max-sources") (interface ? interface->max_sources : instance->max_sources) = *n;
       if (name == "max-groups-per-host")
         (interface ? interface->max_groups_per_host : instance->max_groups_per_host) = *n;
+      if (name == "host-report-rate") (interface ? interface->host_report_rate : instance->host_report_rate) = *n;
       if (name == "query-source") interface->query_source = std::get<Address>(option.value);
       if (name == "source-idle-timeout") instance->source_idle_timeout = *d;
       if (name == "compatibility-mode") interface->compatibility_mode = std::get<bool>(option.value);

@@ -59,6 +59,7 @@ const std::map<std::string, CountRange, std::less<>>& count_ranges() {
       {"max-groups", {1, 65535, ""}},
       {"max-sources", {1, 65535, ""}},
       {"max-groups-per-host", {1, 65535, ""}},
+      {"host-report-rate", {0, kMaxHostReportRate, "reports a second; 0 = unlimited"}},
       {"instance max-groups", {1, kMaxInstanceMaxGroups, ""}},
   };
   return kRanges;
@@ -223,6 +224,7 @@ class Checker {
     count("max-groups", "instance max-groups", instance.max_groups);
     count("max-sources", "max-sources", instance.max_sources);
     count("max-groups-per-host", "max-groups-per-host", instance.max_groups_per_host);
+    count("host-report-rate", "host-report-rate", instance.host_report_rate);
   }
 
   void check_interface_options(const InterfaceConfig& i) {
@@ -248,6 +250,7 @@ class Checker {
     count("max-groups", i.max_groups);
     count("max-sources", i.max_sources);
     count("max-groups-per-host", i.max_groups_per_host);
+    count("host-report-rate", i.host_report_rate);
     for (const Prefix& p : i.alternative_subnets) {
       check_family(p.network, where_of(i.option_where, "alternative-subnets", i.where));
     }

@@ -148,6 +148,7 @@ struct InterfaceConfig {
   std::optional<unsigned> max_groups;          // downstream limit; unset = unlimited
   std::optional<unsigned> max_sources;         // per group; unset = the instance's, then kDefaultMaxSources
   std::optional<unsigned> max_groups_per_host;  // groups one host may join here; unset = the instance's
+  std::optional<unsigned> host_report_rate;     // packets/s one host may send here; 0 = unlimited; unset = the instance's
   // Downstream: the source address of our queries instead of the interface's
   // own (doc/operations.md, "Interfaces without an address").
   std::optional<Address> query_source;
@@ -188,6 +189,11 @@ inline constexpr unsigned kDefaultInstanceMaxGroups = 16384;   // group membersh
 inline constexpr unsigned kDefaultMaxGroupsPerHost = 1024;     // groups one host (report source) may join
 inline constexpr unsigned kDefaultMaxSources = 64;             // sources per group and downstream
 inline constexpr unsigned kMaxInstanceMaxGroups = 1u << 20;     // the largest `pinstance NAME max-groups`
+// IGMP/MLD packets a second one host may send on a downstream (bursts of up to
+// twice as many); the excess is dropped as it is read. 1000/s lets a host
+// answer a query for max-groups-per-host groups within one second.
+inline constexpr unsigned kDefaultHostReportRate = 1000;
+inline constexpr unsigned kMaxHostReportRate = 1'000'000;
 
 struct InstanceConfig {
   std::string name;
@@ -205,6 +211,7 @@ struct InstanceConfig {
   Duration source_idle_timeout{kDefaultSourceIdleTimeout};
   std::optional<unsigned> max_groups;           // over all downstreams; unset = kDefaultInstanceMaxGroups
   std::optional<unsigned> max_groups_per_host;  // default for the downstreams; unset = kDefaultMaxGroupsPerHost
+  std::optional<unsigned> host_report_rate;     // default for the downstreams; unset = kDefaultHostReportRate
   std::optional<unsigned> max_sources;          // default for the downstreams; unset = kDefaultMaxSources
   RuleMatching rule_matching;  // upstream out: All (default) or First
   RuleMatching upstream_in_rule_matching{RuleMatching::Kind::First, Duration{0}};  // First or Mutex

@@ -46,7 +46,7 @@ struct OptionSpec {
 
 // Every option of an option statement; which level/role may use which is
 // decided when the statement is applied (builder.cpp).
-constexpr std::array<OptionSpec, 18> kOptions{{
+constexpr std::array<OptionSpec, 19> kOptions{{
     {"query-interval", ValueType::Duration},
     {"query-response-interval", ValueType::Duration},
     {"robustness", ValueType::Count},
@@ -65,6 +65,7 @@ constexpr std::array<OptionSpec, 18> kOptions{{
     {"protocol", ValueType::Protocol},  // per instance: IGMP and MLD side by side
     {"max-groups-per-host", ValueType::Count},
     {"compatibility-mode", ValueType::Bool},
+    {"host-report-rate", ValueType::Count},
 }};
 
 const OptionSpec* find_option(std::string_view name) {

@@ -45,6 +45,10 @@ std::string range_text(const AddressRange& r) {
   return r.first.to_string() + " - " + r.last.to_string();
 }
 
+std::string rate_text(unsigned per_second) {
+  return per_second == 0 ? std::string("unlimited") : std::to_string(per_second) + "/s";
+}
+
 std::string matching_text(const RuleMatching& m) {
   switch (m.kind) {
     case RuleMatching::Kind::All: return "all";
@@ -98,6 +102,7 @@ void interface_text(std::ostream& out, Protocol protocol, const InstanceConfig& 
   if (i.max_sources) out << "        max-sources " << *i.max_sources << "\n";
   if (i.query_source) out << "        query-source " << i.query_source->to_string() << "\n";
   if (i.max_groups_per_host) out << "        max-groups-per-host " << *i.max_groups_per_host << "\n";
+  if (i.host_report_rate) out << "        host-report-rate " << rate_text(*i.host_report_rate) << "\n";
   if (i.compatibility_mode && !*i.compatibility_mode) {
     out << "        compatibility-mode off (IGMPv3/MLDv2 only: older-version messages are ignored)\n";
   }
@@ -130,7 +135,8 @@ std::string summarize(const Configuration& config) {
     out << "    source-idle-timeout " << format_duration(instance.source_idle_timeout) << "\n";
     out << "    limits: max-groups " << instance.max_groups.value_or(kDefaultInstanceMaxGroups)
         << ", max-groups-per-host " << instance.max_groups_per_host.value_or(kDefaultMaxGroupsPerHost)
-        << ", max-sources " << instance.max_sources.value_or(kDefaultMaxSources) << "\n";
+        << ", max-sources " << instance.max_sources.value_or(kDefaultMaxSources)
+        << ", host-report-rate " << rate_text(instance.host_report_rate.value_or(kDefaultHostReportRate)) << "\n";
     out << "    rule matching: upstream out " << matching_text(instance.rule_matching) << ", upstream in "
         << matching_text(instance.upstream_in_rule_matching) << "\n";
     for (const StaticRoute& r : instance.static_routes) {

@@ -20,6 +20,7 @@ enum class DropReason : std::uint8_t {
   SocketOverflow,         // the kernel dropped packets on a full socket receive queue (SO_RXQ_OVFL)
   ReadError,              // recvmsg failed
   LinkMonitorOverrun,     // netlink dropped notifications (ENOBUFS); a resync followed
+  HostReportRate,         // the sending host exceeded its downstream's host-report-rate (read, not decoded)
   Count_
 };
 
@@ -37,6 +38,7 @@ inline std::string_view to_string(DropReason r) {
     case DropReason::SocketOverflow: return "socket queue overflow";
     case DropReason::ReadError: return "read error";
     case DropReason::LinkMonitorOverrun: return "link monitor overrun";
+    case DropReason::HostReportRate: return "host report rate";
     case DropReason::Count_: break;
   }
   return "?";

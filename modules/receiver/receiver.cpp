@@ -9,6 +9,7 @@
 #include <sys/epoll.h>
 
 #include <cerrno>
+#include <limits>
 #include <span>
 
 namespace mcproxy::receiver {
@@ -284,13 +285,16 @@ void Receiver::handle(ReceiverMessage&& message) {
                      LOG4CPLUS_WARN(logger(), "interface " << m.ifname.c_str() << " registered by a second instance");
                    }
                    const bool was_joined = it != registrations_.end() && it->second.joined;
-                   registrations_[key] = Registration{m.ifname, m.owner, m.join_router_groups};
+                   // A new registration starts with fresh buckets (the rate may differ).
+                   if (it != registrations_.end()) host_rates_.forget_interface(m.family, m.ifindex);
+                   registrations_[key] = Registration{m.ifname, m.owner, m.join_router_groups, m.host_report_rate};
                    if (was_joined != m.join_router_groups) join_all_routers(m.family, m.ifindex, m.join_router_groups);
                  },
                  [this](UnregisterInterface& m) {
                    auto it = registrations_.find({m.family, m.ifindex});
                    if (it == registrations_.end()) return;
                    if (it->second.joined) join_all_routers(m.family, m.ifindex, false);
+                   host_rates_.forget_interface(m.family, m.ifindex);
                    registrations_.erase(it);
                  },
                  [this](AddMrouteSocket& m) {
@@ -377,6 +381,12 @@ void Receiver::dispatch_v4(const MrouteSocket& socket, std::span<const std::uint
   // Every mroute socket gets a copy of locally addressed IGMP; only the
   // registered owner's socket passes it on.
   if (!same_owner(reg->second.owner, socket.owner)) return drop(DropReason::OtherInstanceTable);
+  // The source from the IP header (checked by the codec below; a shorter
+  // datagram has no host to charge and fails decoding anyway).
+  if (reg->second.host_report_rate != 0 && bytes.size() >= 20) {
+    const AddressV4 host(AddressV4::bytes_type{bytes[12], bytes[13], bytes[14], bytes[15]});
+    if (!within_host_rate(reg->second, Family::V4, d.ifindex, host)) return;
+  }
   auto packet = codec::decode_ipv4(bytes);
   if (!packet) {
     drop(DropReason::DecodeFailed);
@@ -385,6 +395,19 @@ void Receiver::dispatch_v4(const MrouteSocket& socket, std::span<const std::uint
   }
   packets_.fetch_add(1, std::memory_order_relaxed);
   deliver(reg->second.owner, ReceivedPacket{d.ifindex, reg->second.ifname, std::move(*packet)});
+}
+
+bool Receiver::within_host_rate(const Registration& reg, Family family, int ifindex, const Address& host) {
+  const TimePoint now = Clock::now();
+  const std::uint32_t rate = reg.host_report_rate;
+  const std::uint32_t burst = rate > std::numeric_limits<std::uint32_t>::max() / 2 ? std::numeric_limits<std::uint32_t>::max() : 2 * rate;
+  if (host_rates_.admit(family, ifindex, host, rate, burst, now)) return true;
+  drop(DropReason::HostReportRate);
+  if (auto held = log_limiter_.admit("host report rate " + reg.ifname, now))
+    LOG4CPLUS_WARN(logger(), reg.ifname.c_str() << ": " << host.to_string().c_str() << " sends more than " << rate
+                                                << " reports/s (host-report-rate); the excess is dropped"
+                                                << RateLimitedLog::suffix(*held).c_str());
+  return false;
 }
 
 void Receiver::read_mld() {
@@ -415,6 +438,7 @@ void Receiver::read_mld() {
       drop(DropReason::UnregisteredInterface);
       continue;
     }
+    if (reg->second.host_report_rate != 0 && !within_host_rate(reg->second, Family::V6, d.ifindex, d.source)) continue;
     const std::span<const std::uint8_t> bytes(buffer_.data(), d.length);
     auto message = codec::decode_mld(bytes, d.source, d.destination);
     if (!message) {

@@ -9,6 +9,7 @@
 #include "modules/common/rate_limited_log.hpp"
 #include "modules/kernel/kernel_api.hpp"
 #include "modules/receiver/drop_reason.hpp"
+#include "modules/receiver/host_rate_limiter.hpp"
 #include "modules/receiver/receiver_messages.hpp"
 
 #include <array>
@@ -85,6 +86,7 @@ class Receiver {
     std::string ifname;
     InstanceMailboxRef owner;
     bool joined = false;  // the routers' groups are joined on the interface
+    std::uint32_t host_report_rate = 0;  // packets/s per host; 0 = unlimited
   };
   struct MrouteSocket {
     std::shared_ptr<const Fd> socket;
@@ -111,6 +113,9 @@ class Receiver {
   // Adds the kernel's new drops on `fd` (SO_RXQ_OVFL running count) to the counters.
   void count_queue_drops(int fd, const kernel::Datagram& d);
   void drop(DropReason r) { drops_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed); }
+  // Whether the host's packet is within its interface's host-report-rate;
+  // counts and logs (rate-limited) the excess.
+  bool within_host_rate(const Registration& reg, Family family, int ifindex, const Address& host);
   void join_all_routers(Family family, int ifindex, bool join);
   void loop();
 
@@ -129,6 +134,7 @@ class Receiver {
   std::map<std::uint64_t, InstanceMailboxRef> link_subscribers_;
   std::vector<std::uint8_t> buffer_;
   RateLimitedLog log_limiter_;                   // warnings the network can trigger
+  HostRateLimiter host_rates_;                   // per-host report rates of the downstreams
   std::set<int> paused_;                         // sockets left unread for a full mailbox
   std::map<int, std::uint32_t> queue_drops_seen_;  // last SO_RXQ_OVFL count per socket
 

@@ -24,12 +24,16 @@ namespace mcproxy::receiver {
 // those groups upstream. Registering again with the other setting joins or
 // leaves accordingly. Registering an ifindex another instance holds moves it
 // (last one wins) and counts a conflict.
+// `host_report_rate`: packets a second each host (source address) may send
+// on the interface, in bursts of up to twice as many; the excess is dropped
+// as it is read (HostRateLimiter). 0: unlimited.
 struct RegisterInterface {
   Family family = Family::V4;
   int ifindex = 0;
   std::string ifname;
   InstanceMailboxRef owner;
   bool join_router_groups = true;
+  std::uint32_t host_report_rate = 0;
 };
 
 struct UnregisterInterface {

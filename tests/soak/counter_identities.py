@@ -11,7 +11,8 @@ fails. The identities (doc/operations.md, "Soak test"):
   receiver, reading:   datagrams_read = packets + upcalls + the drops before
                        dispatch (truncated, no interface index, unregistered
                        interface, other instance's table, decode failed,
-                       malformed upcall, unexpected packet)
+                       malformed upcall, unexpected packet, host report
+                       rate)
   receiver, dispatch:  packets + upcalls = delivered + drop_mailbox full
                        + drop_instance gone
   receiver, decoding:  drop_decode failed = sum of decode_error_*
@@ -25,7 +26,7 @@ import re
 import sys
 
 BEFORE_DISPATCH = ["truncated", "no interface index", "unregistered interface", "other instance's table",
-                   "decode failed", "malformed upcall", "unexpected packet"]
+                   "decode failed", "malformed upcall", "unexpected packet", "host report rate"]
 failures = 0
 
 

@@ -157,6 +157,21 @@ TEST(Options, InstanceLimits) {
   EXPECT_FALSE(d.instances.at(0).max_groups.has_value());  // kDefaultInstanceMaxGroups applies
 }
 
+// host-report-rate: the instance's value is the downstreams' default, 0 is
+// unlimited, unset is kDefaultHostReportRate (doc/configuration.md, "Limits").
+TEST(Options, HostReportRate) {
+  auto c = with("pinstance iptv host-report-rate 200;\n"
+                "pinstance iptv downstream eth1 host-report-rate 0;\n");
+  const auto& i = c.instances.at(0);
+  EXPECT_EQ(i.host_report_rate, 200u);
+  EXPECT_EQ(i.downstreams[0].host_report_rate, 0u);
+  EXPECT_FALSE(i.downstreams[1].host_report_rate.has_value());
+  const std::string text = summarize(c);
+  EXPECT_NE(text.find("host-report-rate unlimited"), std::string::npos) << text;
+  EXPECT_NE(text.find(", host-report-rate 200/s"), std::string::npos) << text;
+  EXPECT_NE(summarize(with("")).find(", host-report-rate 1000/s"), std::string::npos);
+}
+
 // RFC 9776 §7.2.1 / §7.3.1: the per-interface switch for SSM-only links; unset means on.
 TEST(Options, CompatibilityModePerInterface) {
   auto c = with("pinstance iptv upstream eth0 compatibility-mode off;\n"
