@@ -155,6 +155,9 @@ pinstance perf: up0 ==> lan0;
 pinstance perf quick-leave $quick;
 pinstance perf last-member-query-interval ${lmqi}ms last-member-query-count $lmqc;
 CONF
+    # PERF_HOST_REPORT_RATE=N: the hosts' report rate (0 = unlimited, the
+    # behaviour before host-report-rate); unset = the daemon's default.
+    [ -n "${PERF_HOST_REPORT_RATE:-}" ] && echo "pinstance perf host-report-rate $PERF_HOST_REPORT_RATE;" >>"$conf"
     perf_start_daemon "$conf"
   fi
   sleep 1  # startup queries, VIFs
