@@ -2,6 +2,7 @@
 // link_table.hpp): names, ifindexes, up/down and addresses.
 #include "instances/runtime/link_table.hpp"
 
+#include "instances/proxy/source_subnets.hpp"
 #include "modules/config/config.hpp"
 
 namespace mcproxy::instances {
@@ -18,13 +19,7 @@ std::optional<Address> protocol_address(Family family, const LinkState& link,
 }
 
 bool source_on_link(const LinkState& link, const Address& source) {
-  for (const auto& [address, length] : link.addresses) {
-    if (config::Prefix{address, length}.contains(source)) return true;
-    if (auto peer = link.peers.find(address);
-        peer != link.peers.end() && config::Prefix{peer->second, length}.contains(source))
-      return true;
-  }
-  return false;
+  return on_link(link.addresses, link.peers, source);
 }
 
 bool usable(const LinkState& link, const std::optional<Address>& own) {

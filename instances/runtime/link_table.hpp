@@ -40,7 +40,8 @@ std::optional<Address> protocol_address(Family family, const LinkState& link,
                                         const std::optional<Address>& configured);
 
 // Whether `source` is on the link: inside one of its prefixes, or the far end
-// of a point-to-point address (`ip addr add A peer P/LEN`: P/LEN is on-link).
+// of a point-to-point address (`ip addr add A peer P/LEN`: P/LEN is on-link);
+// on_link() of instances/proxy/source_subnets.hpp, for a LinkState.
 bool source_on_link(const LinkState& link, const Address& source);
 
 // Whether the link can run the protocol with `own`: it exists, is up and has a source address.
