@@ -173,17 +173,20 @@ void UpstreamHost::on_timer(TimePoint now, Effects& out) {
   // Due per-group timers, from the deadline index.
   std::vector<CompactAddress> due_responses;
   std::vector<CompactAddress> due_retransmissions;
-  while (!timer_index_.empty() && std::get<0>(*timer_index_.begin()) <= now) {
-    const auto [at, kind, group] = *timer_index_.begin();
-    timer_index_.erase(timer_index_.begin());
-    auto it = groups_.find(group);
-    if (it == groups_.end()) continue;  // cannot happen: forget_if_idle disarms first
-    if (kind == TimerKind::QueryResponse) {
-      it->second.query_response_at.reset();
-      due_responses.push_back(group);
+  while (!timer_heap_.empty() && timer_heap_.front().at <= now) {
+    const TimerEntry e = timer_heap_.front();
+    std::pop_heap(timer_heap_.begin(), timer_heap_.end(), later_deadline);
+    timer_heap_.pop_back();
+    top_checked_ = false;
+    if (!armed(e)) continue;  // re-armed or disarmed since
+    --armed_;
+    GroupState& gs = groups_.at(e.group);
+    if (e.kind == TimerKind::QueryResponse) {
+      gs.query_response_at.reset();
+      due_responses.push_back(e.group);
     } else {
-      it->second.retransmit_at.reset();
-      due_retransmissions.push_back(group);
+      gs.retransmit_at.reset();
+      due_retransmissions.push_back(e.group);
     }
   }
   std::sort(due_responses.begin(), due_responses.end());

@@ -6,6 +6,7 @@
 #include "instances/host/source_sets.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -87,7 +88,9 @@ void UpstreamHost::set_mode(codec::Version mode) {
   counters_.received["compatibility-mode-" + version_name(mode)]++;
   held_changes_.clear();  // their retransmission state is cancelled below
   general_response_at_.reset();
-  timer_index_.clear();
+  timer_heap_.clear();
+  top_checked_ = true;
+  armed_ = 0;
   std::vector<CompactAddress> idle;
   for (auto& [group, gs] : groups_) {
     gs.filter_mode_retransmissions = 0;
@@ -248,9 +251,41 @@ void UpstreamHost::send_state_change(const std::vector<CompactAddress>& groups, 
 
 void UpstreamHost::arm(const CompactAddress& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at) {
   auto& field = kind == TimerKind::Retransmit ? gs.retransmit_at : gs.query_response_at;
-  if (field) timer_index_.erase({*field, kind, group});
+  if (field && at && *field == *at) return;  // unchanged: its entry is in the heap
+  top_checked_ = false;
+  if (field) --armed_;                       // its entry becomes stale
   field = at;
-  if (at) timer_index_.insert({*at, kind, group});
+  if (!at) return;
+  ++armed_;
+  timer_heap_.push_back({*at, kind, group});
+  std::push_heap(timer_heap_.begin(), timer_heap_.end(), later_deadline);
+  // Stale entries are kept at most about as many as the live ones: drop
+  // them, and the copies a timer set back to an earlier deadline leaves.
+  if (timer_heap_.size() > 2 * armed_ + 64) {
+    std::erase_if(timer_heap_, [this](const TimerEntry& e) { return !armed(e); });
+    const auto key = [](const TimerEntry& e) { return std::tie(e.at, e.kind, e.group); };
+    std::sort(timer_heap_.begin(), timer_heap_.end(), [&](const TimerEntry& a, const TimerEntry& b) { return key(a) < key(b); });
+    timer_heap_.erase(std::unique(timer_heap_.begin(), timer_heap_.end(),
+                                  [&](const TimerEntry& a, const TimerEntry& b) { return key(a) == key(b); }),
+                      timer_heap_.end());
+    std::make_heap(timer_heap_.begin(), timer_heap_.end(), later_deadline);
+  }
+}
+
+bool UpstreamHost::armed(const TimerEntry& e) const {
+  const auto it = groups_.find(e.group);
+  if (it == groups_.end()) return false;
+  const Deadline& field = e.kind == TimerKind::Retransmit ? it->second.retransmit_at : it->second.query_response_at;
+  return field && *field == e.at;
+}
+
+void UpstreamHost::drop_stale_timers() const {
+  if (top_checked_) return;
+  while (!timer_heap_.empty() && !armed(timer_heap_.front())) {
+    std::pop_heap(timer_heap_.begin(), timer_heap_.end(), later_deadline);
+    timer_heap_.pop_back();
+  }
+  top_checked_ = true;
 }
 
 std::optional<TimePoint> UpstreamHost::next_deadline() const {
@@ -261,7 +296,8 @@ std::optional<TimePoint> UpstreamHost::next_deadline() const {
   take(v1_querier_present_until_);
   take(v2_querier_present_until_);
   take(general_response_at_);
-  if (!timer_index_.empty()) take(std::get<0>(*timer_index_.begin()));
+  drop_stale_timers();
+  if (!timer_heap_.empty()) take(timer_heap_.front().at);
   return d;
 }
 

@@ -17,7 +17,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -93,24 +92,55 @@ class UpstreamHost {
   const Counters& counters() const { return counters_; }
 
  private:
+  // An optional deadline in 8 bytes (std::optional<TimePoint> takes 16):
+  // TimePoint::min(), never a deadline, stands for "not set".
+  class Deadline {
+   public:
+    Deadline() = default;
+    Deadline(std::optional<TimePoint> at) : at_(at ? *at : kUnset) {}  // NOLINT(google-explicit-constructor)
+    explicit operator bool() const { return at_ != kUnset; }
+    TimePoint operator*() const { return at_; }
+    void reset() { at_ = kUnset; }
+
+   private:
+    static constexpr TimePoint kUnset = TimePoint::min();
+    TimePoint at_ = kUnset;
+  };
+
+  // One group's entry, 72 bytes (doc/performance.md, "Memory per group").
   struct GroupState {
     Membership state;
-    // RFC 3376 §5.1 retransmission state: remaining Filter-Mode-Change
-    // reports, and remaining Source-List-Change reports per source.
-    unsigned filter_mode_retransmissions = 0;
+    // RFC 3376 §5.1 retransmission state: remaining Source-List-Change
+    // reports per source (and filter_mode_retransmissions below).
     FlatMap<Address, unsigned> source_retransmissions;
+    Deadline retransmit_at;
+    // RFC 3376 §5.2 per-group response timer and recorded source list.
+    Deadline query_response_at;
+    SourceSet query_sources;
+    // RFC 3376 §5.1: remaining Filter-Mode-Change reports.
+    unsigned filter_mode_retransmissions = 0;
     // v1/v2 (MLDv1) compatibility: remaining unsolicited report repetitions.
     unsigned old_version_retransmissions = 0;
-    std::optional<TimePoint> retransmit_at;
-    // RFC 3376 §5.2 per-group response timer and recorded source list.
-    std::optional<TimePoint> query_response_at;
-    SourceSet query_sources;
   };
 
   // Per-group timers, indexed by deadline so that timer handling costs
   // O(log n) per due timer instead of a scan of every group.
   enum class TimerKind : std::uint8_t { Retransmit, QueryResponse };
   void arm(const CompactAddress& group, GroupState& gs, TimerKind kind, std::optional<TimePoint> at);
+  // The deadline index: a binary min-heap of (deadline, kind, group), 32
+  // bytes per armed timer. A timer re-armed or disarmed leaves its old entry
+  // behind; an entry counts only while the group's deadline still equals it
+  // (armed()), others are dropped when they reach the top or the heap is
+  // compacted (arm()).
+  struct TimerEntry {
+    TimePoint at;
+    TimerKind kind = TimerKind::Retransmit;
+    CompactAddress group;
+  };
+  // std::push_heap builds a max-heap: the later deadline compares "less".
+  static bool later_deadline(const TimerEntry& a, const TimerEntry& b) { return a.at > b.at; }
+  bool armed(const TimerEntry& e) const;
+  void drop_stale_timers() const;
 
   bool is_v3_mode() const;
   bool is_member(const Membership& m) const;  // v1/v2: does the state need a report at all
@@ -149,7 +179,9 @@ class UpstreamHost {
   std::optional<TimePoint> v2_querier_present_until_;  // IGMPv2 or MLDv1
   // RFC 3376 §5.2 interface timer for the response to a General Query.
   std::optional<TimePoint> general_response_at_;
-  std::set<std::tuple<TimePoint, TimerKind, CompactAddress>> timer_index_;
+  mutable std::vector<TimerEntry> timer_heap_;  // mutable: next_deadline() drops stale tops
+  mutable bool top_checked_ = true;             // the heap's top counts (unchanged since drop_stale_timers())
+  std::size_t armed_ = 0;                       // timers armed (entries that count)
   Counters counters_;
 };
 

@@ -169,6 +169,23 @@ TEST_F(HostTest, StateChangeRetransmittedRobustnessTimesWithinUnsolicitedReportI
   EXPECT_TRUE(advance(seconds(60)).packets.empty());
 }
 
+// RFC 3376 §5.1: each change re-arms the retransmission timer. Re-armed again
+// and again (here back and forth between two deadlines, as the deadline index
+// keeps an entry per arming), the timer still fires once, at its last deadline.
+TEST_F(HostTest, RearmedRetransmissionTimerFiresOnceAtItsLastDeadline) {
+  make();
+  for (int i = 0; i < 300; ++i) {
+    random.values->push_back(i % 2 == 0 ? 499u : 299u);  // 500 ms, 300 ms
+    set(kGroup, i % 2 == 0 ? include({kS1}) : include({kS1, kS2}));
+  }
+  ASSERT_TRUE(host->next_deadline().has_value());
+  EXPECT_EQ(*host->next_deadline() - now, milliseconds(300));
+  // S2 was added by the last change and has one retransmission left.
+  EXPECT_EQ(records(advance(milliseconds(300))), (std::vector{rec(RecordType::AllowNewSources, kGroup, {kS2})}));
+  EXPECT_FALSE(host->next_deadline().has_value());
+  EXPECT_TRUE(advance(seconds(60)).packets.empty());
+}
+
 // RFC 3376 §5.1: a change before retransmissions complete sends a merged report
 // at once; each source in a difference keeps its own retransmission state.
 TEST_F(HostTest, PendingSourceListChangesMergeWithPerSourceRetransmissionState) {
