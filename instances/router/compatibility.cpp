@@ -41,7 +41,7 @@ Version to_version(CompatibilityMode mode, Family family) {
   return Version::IGMPv3;
 }
 
-CompatibilityMode group_compatibility_mode(const Address& group, const TimerQueue& queue,
+CompatibilityMode group_compatibility_mode(const Address& group, const TimerControl& queue,
                                            CompatibilityMode configured) {
   CompatibilityMode mode = CompatibilityMode::V3;
   if (queue.running({TimerKind::V1HostPresent, group, Address{}})) {

@@ -21,7 +21,7 @@ codec::Version to_version(CompatibilityMode mode, Family family);
 
 // RFC 3376 §7.3.2 table: IGMPv1 Host Present running -> IGMPv1; else IGMPv2
 // Host Present running -> IGMPv2; else IGMPv3. Never above the configured protocol.
-CompatibilityMode group_compatibility_mode(const Address& group, const TimerQueue& queue,
+CompatibilityMode group_compatibility_mode(const Address& group, const TimerControl& queue,
                                            CompatibilityMode configured);
 
 // An IGMPv1/IGMPv2 report (MLDv1 report) was heard: its Host Present timer is

@@ -135,8 +135,9 @@ struct DownstreamRouter::Impl {
   DownstreamOptions options;
   Family family;
   Querier querier;
-  TimerQueue queue;
-  std::unordered_map<CompactAddress, GroupEntry> groups;
+  // Every timer, and the state of each group in its timer table node (one
+  // hashed node per group: doc/performance.md, "Memory per group").
+  BasicTimerQueue<GroupEntry> queue;
   Counters counters;         // the rare ones, by name (drops, older-version queries)
   CounterTable received{};   // per packet, see slot()
   CounterTable sent{};
@@ -170,20 +171,19 @@ struct DownstreamRouter::Impl {
   }
 
   std::optional<Membership> membership_of(const Address& group) const {
-    const auto it = groups.find(group);
-    if (it == groups.end() || !it->second.state.has_interest()) return std::nullopt;
-    return it->second.state.membership();
+    const GroupEntry* entry = queue.payload(group);
+    if (!entry || !entry->state.has_interest()) return std::nullopt;
+    return entry->state.membership();
   }
 
   // Deletes a group record that forwards nothing and has no queries left
   // (RFC 3376 §6.5, §6.2.3), with all its timers (compatibility, hosts).
   void collect_garbage(const Address& group) {
-    const auto it = groups.find(group);
-    if (it == groups.end()) return;
-    if (it->second.state.has_interest() || it->second.queries.pending()) return;
-    for (const auto& [host, interest] : it->second.hosts.interests()) host_count(host.address(), true, false);
-    queue.cancel_group(group);
-    groups.erase(it);
+    const GroupEntry* entry = queue.payload(group);
+    if (!entry) return;
+    if (entry->state.has_interest() || entry->queries.pending()) return;
+    for (const auto& [host, interest] : entry->hosts.interests()) host_count(host.address(), true, false);
+    queue.erase_group(group);
   }
 
   // --- Sending ---------------------------------------------------------------
@@ -215,13 +215,11 @@ struct DownstreamRouter::Impl {
 
   // §6.6.2: a router that ceases to be the querier sends no more queries.
   void stop_specific_queries() {
-    for (auto it = groups.begin(); it != groups.end();) {
-      it->second.queries.clear();
-      queue.cancel({TimerKind::QueryRetransmission, it->first, Address{}});
-      const Address group = it->first.address();
-      ++it;
-      collect_garbage(group);
-    }
+    queue.for_each_payload([this](const CompactAddress& group, GroupEntry& entry) {
+      entry.queries.clear();
+      queue.cancel({TimerKind::QueryRetransmission, group, Address{}});
+      collect_garbage(group.address());
+    });
   }
 
   // One transmission of the pending specific queries of a group, and the next
@@ -316,9 +314,9 @@ struct DownstreamRouter::Impl {
     if (!group.is_multicast() || family_of(group) != family) return drop("bad-group");
     if (is_link_local_group(group)) return drop("link-local-group");
 
-    auto it = groups.find(group);
-    const bool had_interest = it != groups.end() && it->second.state.has_interest();
-    const bool host_known = it != groups.end() && tracks(it->second, host);
+    const GroupEntry* known = queue.payload(group);
+    const bool had_interest = known && known->state.has_interest();
+    const bool host_known = known && tracks(*known, host);
     // Limits: checked in O(1) (counts kept as state changes), so refusing a
     // flood costs no more than accepting a report.
     if (creates_interest(type, sources)) {
@@ -331,8 +329,7 @@ struct DownstreamRouter::Impl {
         return refuse("max-groups", host, group, out);
       if (!had_interest && share.exhausted()) return refuse("max-groups-instance", host, group, out);
     }
-    if (it == groups.end()) it = groups.emplace(group, GroupEntry(group)).first;
-    GroupEntry& entry = it->second;
+    GroupEntry& entry = queue.emplace_payload(group, group);
     const CompatibilityMode mode_before = current_mode(group);
     if (older_version) note_older_host(group, *older_version, ctx);
 
@@ -444,12 +441,12 @@ struct DownstreamRouter::Impl {
     }
     // §6.6.1: a query with the S flag clear lowers the timers it asks about to LMQT.
     if (general || q.suppress_router_side_processing) return;
-    const auto it = groups.find(q.group);
-    if (it == groups.end()) return;
+    GroupEntry* entry = queue.payload(q.group);
+    if (!entry) return;
     if (q.sources.empty()) {
-      it->second.state.lower_group_timer(ctx);
+      entry->state.lower_group_timer(ctx);
     } else {
-      for (const auto& s : q.sources) it->second.state.lower_source_timer(s, ctx);
+      for (const auto& s : q.sources) entry->state.lower_source_timer(s, ctx);
     }
   }
 
@@ -471,9 +468,9 @@ struct DownstreamRouter::Impl {
       default:
         break;
     }
-    const auto it = groups.find(key.group);
-    if (it == groups.end()) return;
-    GroupEntry& entry = it->second;
+    GroupEntry* found = queue.payload(key.group);
+    if (!found) return;
+    GroupEntry& entry = *found;
     const Address group = key.group.address();
     const Address item = key.item.address();
     const auto before = membership_of(group);
@@ -597,9 +594,9 @@ std::optional<TimePoint> DownstreamRouter::next_deadline() const { return impl_-
 
 std::map<Address, Membership> DownstreamRouter::memberships() const {
   std::map<Address, Membership> out;
-  for (const auto& [group, entry] : impl_->groups) {
+  std::as_const(impl_->queue).for_each_payload([&out](const CompactAddress& group, const GroupEntry& entry) {
     if (entry.state.has_interest()) out.emplace(group.address(), entry.state.membership());
-  }
+  });
   return out;
 }
 
@@ -608,8 +605,8 @@ std::optional<Membership> DownstreamRouter::membership(const Address& group) con
 }
 
 bool DownstreamRouter::wants(const Address& group, const Address& source) const {
-  const auto it = impl_->groups.find(group);
-  return it != impl_->groups.end() && it->second.state.wants(source);
+  const GroupEntry* entry = std::as_const(impl_->queue).payload(group);
+  return entry && entry->state.wants(source);
 }
 
 bool DownstreamRouter::is_querier() const { return impl_->querier.state() == QuerierState::Querier; }
@@ -623,9 +620,9 @@ codec::Version DownstreamRouter::compatibility_mode(const Address& group) const 
 }
 
 std::set<Address> DownstreamRouter::hosts(const Address& group) const {
-  const auto it = impl_->groups.find(group);
-  if (it == impl_->groups.end()) return {};
-  return it->second.hosts.hosts();
+  const GroupEntry* entry = std::as_const(impl_->queue).payload(group);
+  if (!entry) return {};
+  return entry->hosts.hosts();
 }
 
 const DownstreamRouter::Counters& DownstreamRouter::counters() const {
@@ -659,8 +656,8 @@ std::size_t DownstreamRouter::groups_of_host(const Address& host) const {
 }
 
 unsigned DownstreamRouter::pending_group_queries(const Address& group) const {
-  const auto it = impl_->groups.find(group);
-  return it == impl_->groups.end() ? 0 : it->second.queries.group_retransmissions();
+  const GroupEntry* entry = std::as_const(impl_->queue).payload(group);
+  return entry ? entry->queries.group_retransmissions() : 0;
 }
 
 }  // namespace mcproxy::instances

@@ -21,7 +21,7 @@ void Querier::set_state(QuerierState state, Context& ctx) {
   state_ = state;
 }
 
-std::optional<Address> Querier::querier_address(const TimerQueue& queue) const {
+std::optional<Address> Querier::querier_address(const TimerControl& queue) const {
   if (other_querier_ && queue.running(other_querier_key())) return other_querier_;
   if (state_ == QuerierState::Querier) return own_;
   return std::nullopt;

@@ -34,7 +34,7 @@ class Querier {
   const std::optional<Address>& own_address() const { return own_; }
   bool started() const { return started_; }
   // The elected querier: the other router while Other Querier Present runs, else us.
-  std::optional<Address> querier_address(const TimerQueue& queue) const;
+  std::optional<Address> querier_address(const TimerControl& queue) const;
   unsigned startup_queries_left() const { return startup_remaining_; }
 
   // The timers in effect: configured, with the elected querier's QRV and QQI

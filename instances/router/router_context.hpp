@@ -15,7 +15,7 @@ struct Context {
   TimePoint now;
   // Configured timers with the querier's QRV/QQI adopted (RFC 3376 §4.1.6, §4.1.7).
   config::Timers timers;
-  TimerQueue& queue;
+  TimerControl& queue;
   // Where state setters report transitions (debug log); empty drops them.
   TransitionLog log = {};
 

@@ -163,5 +163,41 @@ TEST(TimerQueue, SettingOrderSurvivesTheSequenceWrap) {
   EXPECT_FALSE(q.pop_due(kT0 + 1s));
 }
 
+// The router keeps each group's state as the payload of the group's node: the
+// node lives while it has timers or a payload, and a copy has both.
+TEST(TimerQueue, PayloadLivesWithItsGroup) {
+  BasicTimerQueue<int> q;
+  EXPECT_EQ(q.payload(ip("239.1.1.1")), nullptr);
+  q.emplace_payload(ip("239.1.1.1"), 7);
+  EXPECT_EQ(q.emplace_payload(ip("239.1.1.1"), 8), 7);  // already set: kept
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.1"), kT0 + 1s);
+  q.schedule(key(TimerKind::GroupTimer, "239.1.1.2"), kT0 + 2s);
+  EXPECT_EQ(q.pop_due(kT0 + 1s)->first, key(TimerKind::GroupTimer, "239.1.1.1"));
+  ASSERT_NE(q.payload(ip("239.1.1.1")), nullptr);  // no timers left, the payload stays
+  EXPECT_EQ(*q.payload(ip("239.1.1.1")), 7);
+  q.schedule(key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.1"), kT0 + 3s);
+  q.cancel_group(ip("239.1.1.1"));
+  EXPECT_EQ(q.size(), 1u);
+  ASSERT_NE(q.payload(ip("239.1.1.1")), nullptr);
+  q.schedule(key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.1"), kT0 + 3s);
+  BasicTimerQueue<int> copy = q;
+  q.erase_group(ip("239.1.1.1"));
+  EXPECT_EQ(q.payload(ip("239.1.1.1")), nullptr);
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.pop_due(kT0 + 5s)->first, key(TimerKind::GroupTimer, "239.1.1.2"));
+  EXPECT_FALSE(q.pop_due(kT0 + 5s));
+  int groups = 0;
+  copy.for_each_payload([&](const CompactAddress& group, int& value) {
+    EXPECT_EQ(group, CompactAddress(ip("239.1.1.1")));
+    EXPECT_EQ(value, 7);
+    ++groups;
+  });
+  EXPECT_EQ(groups, 1);
+  EXPECT_EQ(copy.size(), 2u);
+  EXPECT_EQ(copy.pop_due(kT0 + 5s)->first, key(TimerKind::GroupTimer, "239.1.1.2"));
+  EXPECT_EQ(copy.pop_due(kT0 + 5s)->first, key(TimerKind::SourceTimer, "239.1.1.1", "10.0.0.1"));
+  EXPECT_EQ(*copy.payload(ip("239.1.1.1")), 7);
+}
+
 }  // namespace
 }  // namespace mcproxy::instances::test
