@@ -112,7 +112,7 @@ class UpstreamHost {
     Membership state;
     // RFC 3376 §5.1 retransmission state: remaining Source-List-Change
     // reports per source (and filter_mode_retransmissions below).
-    FlatMap<Address, unsigned> source_retransmissions;
+    BoxedFlatMap<Address, unsigned> source_retransmissions;
     Deadline retransmit_at;
     // RFC 3376 §5.2 per-group response timer and recorded source list.
     Deadline query_response_at;

@@ -1,23 +1,75 @@
 // A map kept as a sorted vector, for the per-group tables that hold one or a
-// few entries (the hosts of a group, the sources being queried): 24 bytes empty.
+// few entries (the hosts of a group, the sources being queried): 24 bytes
+// empty; BoxedFlatMap, for the tables that are usually empty (retransmission
+// state), 8 bytes and no allocation while empty.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
 namespace mcproxy::instances {
 
+// A vector behind one pointer, null while empty (the storage of BoxedFlatMap).
+template <class T>
+class BoxedVector {
+ public:
+  using iterator = T*;
+  using const_iterator = const T*;
+
+  BoxedVector() = default;
+  BoxedVector(const BoxedVector& o) : v_(o.v_ ? std::make_unique<std::vector<T>>(*o.v_) : nullptr) {}
+  BoxedVector& operator=(const BoxedVector& o) {
+    if (this != &o) v_ = o.v_ ? std::make_unique<std::vector<T>>(*o.v_) : nullptr;
+    return *this;
+  }
+  BoxedVector(BoxedVector&&) noexcept = default;
+  BoxedVector& operator=(BoxedVector&&) noexcept = default;
+  ~BoxedVector() = default;
+
+  iterator begin() { return v_ ? v_->data() : nullptr; }
+  iterator end() { return v_ ? v_->data() + v_->size() : nullptr; }
+  const_iterator begin() const { return v_ ? v_->data() : nullptr; }
+  const_iterator end() const { return v_ ? v_->data() + v_->size() : nullptr; }
+  bool empty() const { return !v_; }
+  std::size_t size() const { return v_ ? v_->size() : 0; }
+  void clear() { v_.reset(); }
+
+  iterator insert(const_iterator pos, T value) {
+    const auto at = pos - begin();
+    if (!v_) v_ = std::make_unique<std::vector<T>>();
+    v_->insert(v_->begin() + at, std::move(value));
+    return v_->data() + at;
+  }
+  iterator erase(const_iterator pos) {
+    const auto at = pos - begin();
+    v_->erase(v_->begin() + at);
+    if (v_->empty()) {
+      v_.reset();
+      return nullptr;
+    }
+    return v_->data() + at;
+  }
+
+  bool operator==(const BoxedVector& o) const {
+    return size() == o.size() && std::equal(begin(), end(), o.begin());
+  }
+
+ private:
+  std::unique_ptr<std::vector<T>> v_;
+};
+
 // Iterates in key order, as std::map does; insertion and removal move the
 // entries behind, which is cheap for the few a group has.
-template <class K, class V>
+template <class K, class V, class Storage = std::vector<std::pair<K, V>>>
 class FlatMap {
  public:
   using value_type = std::pair<K, V>;
-  using iterator = typename std::vector<value_type>::iterator;
-  using const_iterator = typename std::vector<value_type>::const_iterator;
+  using iterator = typename Storage::iterator;
+  using const_iterator = typename Storage::const_iterator;
 
   iterator begin() { return items_.begin(); }
   iterator end() { return items_.end(); }
@@ -60,7 +112,12 @@ class FlatMap {
   static bool less_key(const value_type& v, const K& key) { return v.first < key; }
   iterator lower_bound(const K& key) { return std::lower_bound(items_.begin(), items_.end(), key, less_key); }
 
-  std::vector<value_type> items_;
+  Storage items_;
 };
+
+// A FlatMap for tables that are usually empty: 8 bytes, no allocation until
+// the first entry.
+template <class K, class V>
+using BoxedFlatMap = FlatMap<K, V, BoxedVector<std::pair<K, V>>>;
 
 }  // namespace mcproxy::instances

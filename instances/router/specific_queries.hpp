@@ -22,7 +22,7 @@ class SpecificQueries {
  public:
   bool pending() const { return group_retransmissions_ > 0 || !source_retransmissions_.empty(); }
   unsigned group_retransmissions() const { return group_retransmissions_; }
-  const FlatMap<Address, unsigned>& source_retransmissions() const { return source_retransmissions_; }
+  const BoxedFlatMap<Address, unsigned>& source_retransmissions() const { return source_retransmissions_; }
 
   // §6.6.3.1: "When a table action "Send Q(G)" is encountered, then the group
   // timer must be lowered to LMQT", and [Last Member Query Count] queries follow.
@@ -42,7 +42,7 @@ class SpecificQueries {
 
  private:
   unsigned group_retransmissions_ = 0;
-  FlatMap<Address, unsigned> source_retransmissions_;
+  BoxedFlatMap<Address, unsigned> source_retransmissions_;  // usually empty: 8 bytes
 };
 
 }  // namespace mcproxy::instances

@@ -10,8 +10,13 @@
 namespace mcproxy::instances::test {
 namespace {
 
-TEST(FlatMap, KeepsKeyOrderAndFindsEntries) {
-  FlatMap<CompactAddress, unsigned> m;
+template <class Map>
+class FlatMapTest : public ::testing::Test {};
+using Maps = ::testing::Types<FlatMap<CompactAddress, unsigned>, BoxedFlatMap<CompactAddress, unsigned>>;
+TYPED_TEST_SUITE(FlatMapTest, Maps);
+
+TYPED_TEST(FlatMapTest, KeepsKeyOrderAndFindsEntries) {
+  TypeParam m;
   EXPECT_TRUE(m.empty());
   m[ip("10.0.0.3")] = 3;
   m[ip("10.0.0.1")] = 1;
@@ -30,12 +35,21 @@ TEST(FlatMap, KeepsKeyOrderAndFindsEntries) {
   for (auto it = m.begin(); it != m.end();) it = it->second > 5 ? m.erase(it) : std::next(it);
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m.begin()->first, CompactAddress(ip("10.0.0.3")));
-  FlatMap<CompactAddress, unsigned> other;
+  TypeParam other;
   other[ip("10.0.0.3")] = 3;
   EXPECT_EQ(m, other);
+  TypeParam copy = m;
   m.clear();
   EXPECT_TRUE(m.empty());
+  EXPECT_FALSE(m == other);
+  EXPECT_EQ(copy, other);
+  const auto next = copy.erase(copy.begin());  // the last entry: the box goes
+  EXPECT_EQ(next, copy.end());
+  EXPECT_TRUE(copy.empty());
 }
+
+// The boxed map costs one pointer, null while empty.
+static_assert(sizeof(BoxedFlatMap<CompactAddress, unsigned>) == sizeof(void*));
 
 }  // namespace
 }  // namespace mcproxy::instances::test
