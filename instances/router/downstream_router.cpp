@@ -25,7 +25,7 @@ namespace {
 using codec::RecordType;
 
 struct GroupEntry {
-  explicit GroupEntry(const Address& group) : state(group), hosts(group) {}
+  explicit GroupEntry(const Address& group) : state(group) {}
   GroupState state;
   SpecificQueries queries;
   HostTracker hosts;
@@ -346,7 +346,7 @@ struct DownstreamRouter::Impl {
     }
 
     const auto before = membership_of(group);
-    entry.hosts.on_record(host, record->type, record->sources, ctx);
+    entry.hosts.on_record(group, host, record->type, record->sources, ctx);
     host_count(host, host_known, tracks(entry, host));
     carry_out(entry, entry.state.on_record(record->type, record->sources, ctx), ctx, out);
     const auto after = membership_of(group);
@@ -622,7 +622,7 @@ codec::Version DownstreamRouter::compatibility_mode(const Address& group) const 
 std::set<Address> DownstreamRouter::hosts(const Address& group) const {
   const GroupEntry* entry = std::as_const(impl_->queue).payload(group);
   if (!entry) return {};
-  return entry->hosts.hosts();
+  return entry->hosts.hosts(group);
 }
 
 const DownstreamRouter::Counters& DownstreamRouter::counters() const {

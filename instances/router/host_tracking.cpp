@@ -7,20 +7,20 @@ namespace mcproxy::instances {
 using codec::RecordType;
 
 HostTracker::HostTracker(const HostTracker& o)
-    : group_(o.group_), hosts_(o.hosts_),
+    : hosts_(o.hosts_),
       anonymous_(o.anonymous_ ? std::make_unique<HostInterest>(*o.anonymous_) : nullptr) {}
 
 HostTracker& HostTracker::operator=(const HostTracker& o) {
   if (this != &o) {
-    group_ = o.group_;
     hosts_ = o.hosts_;
     anonymous_ = o.anonymous_ ? std::make_unique<HostInterest>(*o.anonymous_) : nullptr;
   }
   return *this;
 }
 
-void HostTracker::on_record(const Address& host, RecordType type, const SourceSet& sources, Context& ctx) {
-  if (host.is_unspecified()) return on_anonymous_record(type, sources, ctx);
+void HostTracker::on_record(const Address& group, const Address& host, RecordType type, const SourceSet& sources,
+                            Context& ctx) {
+  if (host.is_unspecified()) return on_anonymous_record(group, type, sources, ctx);
   const auto it = hosts_.find(host);
   HostInterest interest = it != hosts_.end() ? it->second : HostInterest{};
   const bool known = it != hosts_.end();
@@ -45,14 +45,14 @@ void HostTracker::on_record(const Address& host, RecordType type, const SourceSe
       break;
   }
   if (interest.mode == FilterMode::Include && interest.sources.empty()) {
-    forget(host, ctx);
+    forget(group, host, ctx);
     return;
   }
   hosts_[host] = std::move(interest);
-  ctx.queue.schedule({TimerKind::HostInterest, group_, host}, ctx.gmi());
+  ctx.queue.schedule({TimerKind::HostInterest, group, host}, ctx.gmi());
 }
 
-void HostTracker::on_anonymous_record(RecordType type, const SourceSet& sources, Context& ctx) {
+void HostTracker::on_anonymous_record(const Address& group, RecordType type, const SourceSet& sources, Context& ctx) {
   const bool exclude = type == RecordType::ModeIsExclude || type == RecordType::ChangeToExcludeMode;
   const bool include = !exclude && type != RecordType::BlockOldSources && !sources.empty();
   if (!exclude && !include) return;  // BLOCK, TO_IN({}): someone else may still listen
@@ -62,7 +62,7 @@ void HostTracker::on_anonymous_record(RecordType type, const SourceSet& sources,
     SourceSet merged = (anonymous_ ? anonymous_->sources : SourceSet{}) + sources;
     anonymous_ = std::make_unique<HostInterest>(HostInterest{FilterMode::Include, std::move(merged)});
   }
-  ctx.queue.schedule({TimerKind::HostInterest, group_, anonymous_host()}, ctx.gmi());
+  ctx.queue.schedule({TimerKind::HostInterest, group, anonymous_host(group)}, ctx.gmi());
 }
 
 void HostTracker::on_expiry(const Address& host) {
@@ -79,15 +79,15 @@ bool HostTracker::anonymous_wants_source(const Address& source) const {
   return anonymous_ && (anonymous_->mode == FilterMode::Exclude || anonymous_->sources.contains(source));
 }
 
-void HostTracker::forget(const Address& host, Context& ctx) {
+void HostTracker::forget(const Address& group, const Address& host, Context& ctx) {
   hosts_.erase(host);
-  ctx.queue.cancel({TimerKind::HostInterest, group_, host});
+  ctx.queue.cancel({TimerKind::HostInterest, group, host});
 }
 
-std::set<Address> HostTracker::hosts() const {
+std::set<Address> HostTracker::hosts(const Address& group) const {
   std::set<Address> out;
   for (const auto& [host, interest] : hosts_) out.insert(host.address());
-  if (anonymous_) out.insert(anonymous_host());
+  if (anonymous_) out.insert(anonymous_host(group));
   return out;
 }
 

@@ -21,9 +21,11 @@ struct HostInterest {
   bool operator==(const HostInterest&) const = default;
 };
 
+// The group is not kept here (its router entry is keyed by it): the calls
+// that set timers or name the anonymous host take it.
 class HostTracker {
  public:
-  explicit HostTracker(const Address& group) : group_(group) {}
+  HostTracker() = default;
   HostTracker(const HostTracker& o);
   HostTracker& operator=(const HostTracker& o);
   HostTracker(HostTracker&&) noexcept = default;
@@ -32,11 +34,12 @@ class HostTracker {
 
   // Applies one (already compatibility-translated) record from `host` and
   // refreshes the host's expiry to GMI. A host left in INCLUDE {} is forgotten.
-  void on_record(const Address& host, codec::RecordType type, const SourceSet& sources, Context& ctx);
+  void on_record(const Address& group, const Address& host, codec::RecordType type, const SourceSet& sources,
+                 Context& ctx);
   // The host's interest timer expired.
   void on_expiry(const Address& host);
 
-  std::set<Address> hosts() const;
+  std::set<Address> hosts(const Address& group) const;
   const FlatMap<CompactAddress, HostInterest>& interests() const { return hosts_; }
   // Some tracked host wants the group in EXCLUDE mode (what Q(G) asks about).
   bool anyone_in_exclude() const;
@@ -52,12 +55,13 @@ class HostTracker {
   bool anonymous_wants_source(const Address& source) const;
 
  private:
-  void forget(const Address& host, Context& ctx);
-  void on_anonymous_record(codec::RecordType type, const SourceSet& sources, Context& ctx);
+  void forget(const Address& group, const Address& host, Context& ctx);
+  void on_anonymous_record(const Address& group, codec::RecordType type, const SourceSet& sources, Context& ctx);
 
-  Address anonymous_host() const { return group_.is_v4() ? Address(AddressV4::any()) : Address(AddressV6::any()); }
+  static Address anonymous_host(const Address& group) {
+    return group.is_v4() ? Address(AddressV4::any()) : Address(AddressV6::any());
+  }
 
-  CompactAddress group_;
   FlatMap<CompactAddress, HostInterest> hosts_;
   std::unique_ptr<HostInterest> anonymous_;  // rare: 8 bytes per group, not 64
 };

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <new>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -110,19 +111,19 @@ class BasicTimerQueue final : public TimerControl {
   // The payload of a group: null when not set.
   Payload* payload(const CompactAddress& group) {
     const auto it = buckets_.find(group);
-    return it != buckets_.end() && it->second.payload ? &*it->second.payload : nullptr;
+    return it != buckets_.end() ? it->second.payload() : nullptr;
   }
   const Payload* payload(const CompactAddress& group) const {
     const auto it = buckets_.find(group);
-    return it != buckets_.end() && it->second.payload ? &*it->second.payload : nullptr;
+    return it != buckets_.end() ? it->second.payload() : nullptr;
   }
   // The payload of a group, made from `args` if not set. The reference stays
   // valid until the group is erased (table nodes do not move).
   template <class... Args>
   Payload& emplace_payload(const CompactAddress& group, Args&&... args) {
     Bucket& bucket = buckets_.try_emplace(group).first->second;
-    if (!bucket.payload) bucket.payload.emplace(std::forward<Args>(args)...);
-    return *bucket.payload;
+    if (!bucket.has_payload) bucket.emplace(std::forward<Args>(args)...);
+    return *bucket.payload();
   }
   // Removes a group's timers and payload.
   void erase_group(const CompactAddress& group) {
@@ -140,15 +141,16 @@ class BasicTimerQueue final : public TimerControl {
   void for_each_payload(Fn&& fn) {
     for (auto it = buckets_.begin(); it != buckets_.end();) {
       const auto at = it++;
-      if (!at->second.payload) continue;
+      Payload* payload = at->second.payload();
+      if (!payload) continue;
       const CompactAddress group = at->first;  // a copy: fn may erase the node
-      fn(group, *at->second.payload);
+      fn(group, *payload);
     }
   }
   template <class Fn>
   void for_each_payload(Fn&& fn) const {
     for (const auto& [group, bucket] : buckets_) {
-      if (bucket.payload) fn(group, *bucket.payload);
+      if (const Payload* payload = bucket.payload()) fn(group, *payload);
     }
   }
 
@@ -169,23 +171,34 @@ class BasicTimerQueue final : public TimerControl {
   // The timers of one group, in no order (the sequence decides ties): the
   // first kInline in the node itself, the rest in a vector.
   struct Bucket {
+    // Made in place in its table node and never moved: copied only (a
+    // copied queue).
     Bucket() = default;
     Bucket(const Bucket& o)
         : first(o.first),
           more(o.more ? std::make_unique<std::vector<Timer>>(*o.more) : nullptr),
           heap_at(o.heap_at),
-          inline_count(o.inline_count),
-          payload(o.payload) {}
-    Bucket& operator=(const Bucket& o) {
-      if (this != &o) {
-        Bucket copy(o);
-        *this = std::move(copy);
-      }
-      return *this;
+          inline_count(o.inline_count) {
+      if (const Payload* p = o.payload()) emplace(*p);
     }
-    Bucket(Bucket&&) noexcept = default;
-    Bucket& operator=(Bucket&&) noexcept = default;
-    ~Bucket() = default;
+    Bucket& operator=(const Bucket&) = delete;
+    Bucket(Bucket&&) = delete;
+    Bucket& operator=(Bucket&&) = delete;
+    ~Bucket() {
+      if (Payload* p = payload()) p->~Payload();
+    }
+
+    // The payload, in the node's own storage: a std::optional would add
+    // 8 bytes for its flag, which here fits beside inline_count.
+    Payload* payload() { return has_payload ? std::launder(reinterpret_cast<Payload*>(storage)) : nullptr; }
+    const Payload* payload() const {
+      return has_payload ? std::launder(reinterpret_cast<const Payload*>(storage)) : nullptr;
+    }
+    template <class... Args>
+    void emplace(Args&&... args) {
+      ::new (static_cast<void*>(storage)) Payload(std::forward<Args>(args)...);
+      has_payload = true;
+    }
 
     std::size_t size() const { return inline_count + (more ? more->size() : 0); }
     Timer& at(std::size_t i) { return i < inline_count ? first[i] : (*more)[i - inline_count]; }
@@ -214,7 +227,8 @@ class BasicTimerQueue final : public TimerControl {
     std::unique_ptr<std::vector<Timer>> more;  // null while the group has at most kInline timers
     std::uint32_t heap_at = 0;                 // this bucket's slot in heap_, while it has timers
     std::uint8_t inline_count = 0;
-    std::optional<Payload> payload;
+    bool has_payload = false;
+    alignas(Payload) unsigned char storage[sizeof(Payload)];
   };
   using Buckets = std::unordered_map<CompactAddress, Bucket>;
   using Node = typename Buckets::value_type;
@@ -358,7 +372,7 @@ void BasicTimerQueue<Payload>::update(Node& node) {
 template <class Payload>
 void BasicTimerQueue<Payload>::emptied(typename Buckets::iterator it) {
   remove_from_heap(it->second.heap_at);
-  if (!it->second.payload) buckets_.erase(it);
+  if (!it->second.has_payload) buckets_.erase(it);
 }
 
 template <class Payload>

@@ -14,31 +14,32 @@ using codec::Version;
 TEST(HostTracker, RecordsFollowHostState) {
   TimerQueue queue;
   Context ctx{kT0, kTimers, queue};
-  HostTracker t{ip("232.1.1.1")};
+  const Address g = ip("232.1.1.1");
+  HostTracker t;
   const Address h1 = ip("192.0.2.20");
-  t.on_record(h1, RecordType::AllowNewSources, sources({"10.0.0.1"}), ctx);
+  t.on_record(g, h1, RecordType::AllowNewSources, sources({"10.0.0.1"}), ctx);
   EXPECT_EQ(t.interests().at(h1), (HostInterest{FilterMode::Include, sources({"10.0.0.1"})}));
-  t.on_record(h1, RecordType::AllowNewSources, sources({"10.0.0.2"}), ctx);
-  t.on_record(h1, RecordType::BlockOldSources, sources({"10.0.0.1"}), ctx);
+  t.on_record(g, h1, RecordType::AllowNewSources, sources({"10.0.0.2"}), ctx);
+  t.on_record(g, h1, RecordType::BlockOldSources, sources({"10.0.0.1"}), ctx);
   EXPECT_EQ(t.interests().at(h1).sources, sources({"10.0.0.2"}));
   EXPECT_TRUE(t.anyone_wants_source(ip("10.0.0.2")));
   EXPECT_FALSE(t.anyone_in_exclude());
-  t.on_record(h1, RecordType::ChangeToExcludeMode, sources({"10.0.0.3"}), ctx);
-  t.on_record(h1, RecordType::BlockOldSources, sources({"10.0.0.4"}), ctx);
-  t.on_record(h1, RecordType::AllowNewSources, sources({"10.0.0.3"}), ctx);
+  t.on_record(g, h1, RecordType::ChangeToExcludeMode, sources({"10.0.0.3"}), ctx);
+  t.on_record(g, h1, RecordType::BlockOldSources, sources({"10.0.0.4"}), ctx);
+  t.on_record(g, h1, RecordType::AllowNewSources, sources({"10.0.0.3"}), ctx);
   EXPECT_EQ(t.interests().at(h1), (HostInterest{FilterMode::Exclude, sources({"10.0.0.4"})}));
   EXPECT_TRUE(t.anyone_in_exclude());
   EXPECT_FALSE(t.anyone_wants_source(ip("10.0.0.4")));
   EXPECT_TRUE(t.anyone_wants_source(ip("10.0.0.9")));
   EXPECT_EQ(queue.deadline({TimerKind::HostInterest, ip("232.1.1.1"), h1}), kT0 + 270s);
-  t.on_record(h1, RecordType::ModeIsInclude, {}, ctx);  // INCLUDE {}: not interested any more
-  EXPECT_TRUE(t.hosts().empty());
+  t.on_record(g, h1, RecordType::ModeIsInclude, {}, ctx);  // INCLUDE {}: not interested any more
+  EXPECT_TRUE(t.hosts(g).empty());
   EXPECT_FALSE(queue.running({TimerKind::HostInterest, ip("232.1.1.1"), h1}));
-  t.on_record(h1, RecordType::BlockOldSources, sources({"10.0.0.1"}), ctx);  // unknown host: nothing
-  EXPECT_TRUE(t.hosts().empty());
-  t.on_record(h1, RecordType::ModeIsExclude, {}, ctx);
+  t.on_record(g, h1, RecordType::BlockOldSources, sources({"10.0.0.1"}), ctx);  // unknown host: nothing
+  EXPECT_TRUE(t.hosts(g).empty());
+  t.on_record(g, h1, RecordType::ModeIsExclude, {}, ctx);
   t.on_expiry(h1);
-  EXPECT_TRUE(t.hosts().empty());
+  EXPECT_TRUE(t.hosts(g).empty());
 }
 
 // Two hosts join, one leaves: the other keeps the group without a gap. With
@@ -174,16 +175,17 @@ TEST(QuickLeave, AnonymousReportersFallBackToLastMemberQueries) {
 TEST(HostTracker, AnonymousInterest) {
   TimerQueue queue;
   Context ctx{kT0, kTimers, queue};
-  HostTracker t{ip("232.1.1.1")};
+  const Address g = ip("232.1.1.1");
+  HostTracker t;
   const Address any = ip("0.0.0.0");
-  t.on_record(any, RecordType::ChangeToIncludeMode, {}, ctx);
+  t.on_record(g, any, RecordType::ChangeToIncludeMode, {}, ctx);
   EXPECT_FALSE(t.anonymous());
-  t.on_record(any, RecordType::AllowNewSources, sources({"10.0.0.1"}), ctx);
+  t.on_record(g, any, RecordType::AllowNewSources, sources({"10.0.0.1"}), ctx);
   EXPECT_TRUE(t.anonymous_wants_source(ip("10.0.0.1")));
   EXPECT_FALSE(t.anonymous_wants_source(ip("10.0.0.2")));
   EXPECT_FALSE(t.anonymous_in_exclude());
-  t.on_record(any, RecordType::ModeIsExclude, sources({"10.0.0.2"}), ctx);
-  t.on_record(any, RecordType::AllowNewSources, sources({"10.0.0.3"}), ctx);
+  t.on_record(g, any, RecordType::ModeIsExclude, sources({"10.0.0.2"}), ctx);
+  t.on_record(g, any, RecordType::AllowNewSources, sources({"10.0.0.3"}), ctx);
   EXPECT_TRUE(t.anonymous_in_exclude());
   EXPECT_TRUE(t.anonymous_wants_source(ip("10.0.0.2")));
   EXPECT_FALSE(t.anyone_in_exclude());  // identified hosts only
@@ -196,9 +198,10 @@ TEST(HostTracker, AnonymousInterest) {
 TEST(HostTracker, CopiesAreIndependent) {
   TimerQueue queue;
   Context ctx{kT0, kTimers, queue};
-  HostTracker t{ip("232.1.1.1")};
-  t.on_record(ip("0.0.0.0"), RecordType::AllowNewSources, sources({"10.0.0.1"}), ctx);
-  t.on_record(ip("192.0.2.20"), RecordType::ModeIsExclude, {}, ctx);
+  const Address g = ip("232.1.1.1");
+  HostTracker t;
+  t.on_record(g, ip("0.0.0.0"), RecordType::AllowNewSources, sources({"10.0.0.1"}), ctx);
+  t.on_record(g, ip("192.0.2.20"), RecordType::ModeIsExclude, {}, ctx);
   HostTracker copy = t;
   ASSERT_TRUE(copy.anonymous());
   EXPECT_EQ(*copy.anonymous(), *t.anonymous());
@@ -208,9 +211,9 @@ TEST(HostTracker, CopiesAreIndependent) {
   EXPECT_FALSE(t.anonymous());
   EXPECT_TRUE(copy.anonymous_wants_source(ip("10.0.0.1")));
   EXPECT_TRUE(copy.anyone_in_exclude());
-  HostTracker assigned{ip("232.9.9.9")};
+  HostTracker assigned;
   assigned = copy;
-  EXPECT_EQ(assigned.hosts(), copy.hosts());
+  EXPECT_EQ(assigned.hosts(g), copy.hosts(g));
   EXPECT_TRUE(assigned.anonymous_wants_source(ip("10.0.0.1")));
 }
 
