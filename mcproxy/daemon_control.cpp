@@ -77,6 +77,7 @@ json interfaces_of(ProxyInstance& instance) {
         if (const auto* d = i.core().downstream(name)) {
           e["querier"] = d->is_querier();
           if (auto q = d->querier_address()) e["querier_address"] = q->to_string();
+          if (link.active) e["host_report_rate"] = link.host_report_rate;
           e["rx"] = counters_json(d->counters().received);
           e["tx"] = counters_json(d->counters().sent);
           e["drops"] = counters_json(d->counters().dropped);

@@ -113,6 +113,7 @@ sed -i -e 's/^pinstance o: up0 ==> lan0 lan1;/pinstance o: up0 ==> lan0;/' \
 check "a reload during the flood is answered" answers reload
 check "... and took effect (lan1 is no longer a downstream of o)" \
   sh -c "! '$E2E_CTL' --socket '$E2E_SOCK' show instances | grep '^o ' | grep -q lan1"
+check "show interfaces gives lan0's new host_report_rate (200)" eq "$(iface_field o lan0 host_report_rate)" 200
 rate_cut() { [ "$(stat "drop_host report rate")" -gt 0 ]; }
 check "... and the flood is now cut at host-report-rate 200 (drop_host report rate grows)" wait_until 10 rate_cut
 recv_bg rx2 legit2 239.99.0.2 5001 10
