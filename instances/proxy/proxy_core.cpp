@@ -89,6 +89,7 @@ void ProxyCore::absorb(Effects& e, TimePoint now, CoreEffects& out) {
   e.transitions.clear();
   // RFC 4605 §4.1: a membership change on a downstream changes the merged
   // state at once, and with it the upstream report and the forwarding.
+  if (e.changed_groups.empty()) return;  // a timer tick with nothing due: no set to move and free
   const auto changed = std::move(e.changed_groups);
   e.changed_groups.clear();
   for (const auto& g : changed) refresh_group(g, now, out);
