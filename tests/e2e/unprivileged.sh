@@ -9,9 +9,14 @@
 # Usage: unprivileged.sh MCPROXY MCPROXYCTL [ambient|user]  (no mode: both)
 mode=${3:-}
 if [ -z "$mode" ]; then
-  rc=0
-  bash "$0" "$1" "$2" ambient || rc=1
-  bash "$0" "$1" "$2" user || rc=1
+  # Both modes; skipped (77) only if both were.
+  rc=0 skipped=0
+  for m in ambient user; do
+    r=0
+    bash "$0" "$1" "$2" "$m" || r=$?
+    if [ "$r" = 77 ]; then skipped=$((skipped + 1)); elif [ "$r" != 0 ]; then rc=1; fi
+  done
+  [ "$rc" = 0 ] && [ "$skipped" = 2 ] && exit 77
   exit "$rc"
 fi
 source "$(dirname "$0")/common.sh"
