@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace mcproxy::instances::test {
 namespace {
 
@@ -145,6 +148,29 @@ TEST(SpecificQueries, Rfc3376_6_6_2_LosingElectionStopsRetransmissions) {
   EXPECT_EQ(h.router.pending_group_queries(ip("239.1.1.1")), 0u);
   h.advance(1s);
   EXPECT_FALSE(h.forwarding("239.1.1.1"));  // the timer was lowered when Q(G) was sent
+}
+
+// §6.6.2 with many groups: stopping walks every group's state (kept in the
+// timer table's nodes) and leaves the memberships as they are.
+TEST(SpecificQueries, Rfc3376_6_6_2_LosingElectionStopsRetransmissionsOfEveryGroup) {
+  Harness h;
+  std::vector<std::string> left;
+  std::vector<std::string> joined;
+  for (int g = 1; g <= 20; ++g) (g % 2 ? left : joined).push_back("239.1.1." + std::to_string(g));
+  for (const auto& g : left) {
+    h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToExcludeMode, g.c_str())}));
+    h.receive(v3_report("192.0.2.20", {record(RecordType::ChangeToIncludeMode, g.c_str())}));
+    EXPECT_EQ(h.router.pending_group_queries(ip(g.c_str())), 1u);
+  }
+  for (const auto& g : joined) h.receive(v3_report("192.0.2.21", {record(RecordType::ChangeToExcludeMode, g.c_str())}));
+  h.clear();
+  h.receive(query(Version::IGMPv3, "192.0.2.1"));
+  for (const auto& g : left) EXPECT_EQ(h.router.pending_group_queries(ip(g.c_str())), 0u);
+  h.advance(3s);
+  EXPECT_TRUE(h.queries().empty());
+  for (const auto& g : left) EXPECT_FALSE(h.forwarding(g.c_str()));  // their timers were lowered to LMQT
+  for (const auto& g : joined) EXPECT_TRUE(h.forwarding(g.c_str()));
+  EXPECT_EQ(h.router.memberships().size(), joined.size());
 }
 
 // Unit level: the messages of one transmission.
