@@ -86,6 +86,13 @@ class HostTest : public ::testing::Test {
     host->handle(p, now, e);
     return e;
   }
+  // RFC 1112 Appendix I: an IGMPv1 query is always general (group 0.0.0.0).
+  static codec::Query v1_general_query() {
+    codec::Query q;
+    q.version = codec::Version::IGMPv1;
+    q.group = A("0.0.0.0");
+    return q;
+  }
   static codec::Query v3_query(Address group = A("0.0.0.0"), std::vector<Address> srcs = {},
                                Duration max = Duration(10'000)) {
     codec::Query q;
@@ -385,10 +392,7 @@ TEST_F(HostTest, Igmpv2QuerierSwitchesToV2ModeUntilOlderVersionQuerierPresentTim
 // RFC 3376 §7.2.1: in IGMPv1 mode reports are v1 and no leave is sent.
 TEST_F(HostTest, Igmpv1QuerierMeansV1ReportsAndNoLeaves) {
   make();
-  codec::Query q;
-  q.version = codec::Version::IGMPv1;
-  q.group = A("0.0.0.0");
-  query(q);
+  query(v1_general_query());
   EXPECT_EQ(host->compatibility_mode(), codec::Version::IGMPv1);
   auto join = set(kGroup, exclude({}));
   ASSERT_EQ(join.packets.size(), 1u);
@@ -599,10 +603,7 @@ TEST_F(HostTest, CompatibilityModeOffIgnoresOlderVersionQueries) {
 // Switching compatibility off at runtime ends an older-version mode at once.
 TEST_F(HostTest, CompatibilityModeOffAtRuntimeReturnsToV3) {
   make();
-  codec::Query q;
-  q.version = codec::Version::IGMPv1;
-  q.group = A("0.0.0.0");
-  query(q);
+  query(v1_general_query());
   EXPECT_EQ(host->compatibility_mode(), codec::Version::IGMPv1);
   HostOptions o;
   o.compatibility = false;

@@ -43,6 +43,15 @@ const Address H1 = A("10.1.0.10");
 const Address H2 = A("10.1.0.11");
 const Address H3 = A("10.2.0.10");
 
+// RFC 2236 §2: an IGMPv2 Membership Report of G from H1, sent to G.
+inline codec::Packet v2_report_from_h1() {
+  codec::Packet p;
+  p.source = H1;
+  p.destination = G;
+  p.message = codec::MembershipReport{codec::Version::IGMPv2, G};
+  return p;
+}
+
 inline config::InterfaceConfig iface(std::string name, config::Role role) {
   config::InterfaceConfig c;
   c.name = std::move(name);

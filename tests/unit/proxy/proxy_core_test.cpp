@@ -492,10 +492,7 @@ TEST_F(CoreTest, Igmpv2QuerierUpstreamSwitchesReportsToV2AndBack) {
 TEST_F(CoreTest, Igmpv2InstanceReportsWithV2) {
   make(config::Protocol::IGMPv2);
   up_all();
-  codec::Packet p;
-  p.source = H1;
-  p.destination = G;
-  p.message = codec::MembershipReport{codec::Version::IGMPv2, G};
+  const codec::Packet p = v2_report_from_h1();
   CoreEffects e;
   core->handle_packet("d0", p, now, e);
   auto it = std::find_if(e.packets.begin(), e.packets.end(), [](const auto& x) { return x.interface == "u0"; });
@@ -849,10 +846,7 @@ TEST_F(CoreTest, CompatibilityModeOffDropsOlderReportsOnTheDownstream) {
   make();
   up_all();
   advance(seconds(1));
-  codec::Packet p;
-  p.source = H1;
-  p.destination = G;
-  p.message = codec::MembershipReport{codec::Version::IGMPv2, G};
+  const codec::Packet p = v2_report_from_h1();
   CoreEffects e;
   core->handle_packet("d0", p, now, e);
   EXPECT_TRUE(upstream_records(e).empty());
