@@ -59,6 +59,11 @@ template <class Message>
 class Mailbox {
  public:
   static constexpr std::size_t kDefaultCapacity = 4096;
+  // The Receiver, Routing and Timer take every request on the control lane;
+  // their bulk lane carries only the watchdog's probes (one per thread and
+  // interval), so a few slots do. The slots are preallocated: 4096 of them
+  // cost 0.2-0.8 MB per mailbox (doc/performance.md, "Mailbox").
+  static constexpr std::size_t kProbesOnlyCapacity = 16;
 
   explicit Mailbox(std::size_t capacity = kDefaultCapacity)
       : capacity_(capacity),

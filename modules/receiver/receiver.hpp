@@ -57,7 +57,8 @@ struct ReceiverCounters {
 //     MLD types only); the v6 mroute sockets carry upcalls only.
 class Receiver {
  public:
-  explicit Receiver(kernel::KernelApi& kernel, std::size_t mailbox_capacity = Mailbox<ReceiverMessage>::kDefaultCapacity);
+  explicit Receiver(kernel::KernelApi& kernel,
+                    std::size_t mailbox_capacity = Mailbox<ReceiverMessage>::kProbesOnlyCapacity);
   ~Receiver();
   Receiver(const Receiver&) = delete;
   Receiver& operator=(const Receiver&) = delete;

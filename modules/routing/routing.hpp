@@ -98,7 +98,7 @@ class Routing {
   kernel::KernelApi& kernel_;
   ReceiverSink to_receiver_;
   RoutingOptions options_;
-  Mailbox<RoutingMessage> mailbox_;
+  Mailbox<RoutingMessage> mailbox_{Mailbox<RoutingMessage>::kProbesOnlyCapacity};
   std::map<TableId, Table> tables_;  // routing thread only
   std::atomic<std::uint64_t> failures_{0};
   std::atomic<bool> stop_requested_{false};

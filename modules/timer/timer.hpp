@@ -21,7 +21,7 @@ namespace mcproxy::timer {
 //   run_once()                                               the timer thread, or a test with no thread started
 class Timer {
  public:
-  explicit Timer(const ClockSource& clock, std::size_t mailbox_capacity = Mailbox<TimerMessage>::kDefaultCapacity);
+  explicit Timer(const ClockSource& clock, std::size_t mailbox_capacity = Mailbox<TimerMessage>::kProbesOnlyCapacity);
   ~Timer();
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
