@@ -21,6 +21,7 @@
 #include "modules/codec/codec.hpp"
 #include "modules/kernel/linux_kernel.hpp"
 #include "modules/receiver/receiver.hpp"
+#include "tests/perf/paced_flood.hpp"
 
 #include <arpa/inet.h>
 #include <log4cplus/logger.h>
@@ -47,11 +48,7 @@ using mcproxy::Address;
 using mcproxy::AddressV6;
 namespace codec = mcproxy::codec;
 
-std::int64_t now_ns() {
-  timespec t{};
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-}
+std::int64_t now_ns() { return mcproxy::perf::monotonic_ns(); }
 
 void sleep_until_ns(std::int64_t t) {
   timespec ts{static_cast<time_t>(t / 1'000'000'000), static_cast<long>(t % 1'000'000'000)};
@@ -113,50 +110,25 @@ int flood(char** a) {
   if (rate <= 0 || ms <= 0) return 2;
   sockaddr_in6 to{};
   const int fd = mld_sender(a[0], source, to);
-  constexpr std::size_t kBatch = 64;
-  std::vector<std::vector<std::uint8_t>> batch(kBatch);
-  std::vector<iovec> iov(kBatch);
-  std::vector<mmsghdr> msgs(kBatch);
-  const std::int64_t start = now_ns();
-  const std::int64_t end = start + ms * 1'000'000;
-  std::uint64_t sent = 0, errors = 0;
-  for (;;) {
-    const std::int64_t now = now_ns();
-    if (now >= end) break;
-    const auto due = static_cast<std::uint64_t>(static_cast<double>(now - start) * rate / 1e9) + 1;
-    if (due <= sent + errors) {
-      sleep_until_ns(start + static_cast<std::int64_t>(static_cast<double>(sent + errors) * 1e9 / rate));
-      continue;
-    }
-    const std::size_t n = std::min<std::uint64_t>(kBatch, due - sent - errors);
-    for (std::size_t i = 0; i < n; ++i) {
-      codec::GroupRecord r;
-      auto g = boost::asio::ip::make_address_v6("ff3e::8000:0").to_bytes();
-      const std::uint32_t x = rng();
-      for (int k = 0; k < 4; ++k) g[12 + k] = static_cast<unsigned char>(x >> (8 * k));
-      r.group = AddressV6(g);
-      const unsigned sources = rng() % 5;
-      r.type = sources == 0 ? codec::RecordType::ChangeToExcludeMode : codec::RecordType::AllowNewSources;
-      for (unsigned s = 0; s < sources; ++s) {
-        auto b = boost::asio::ip::make_address_v6("2001:db8::").to_bytes();
-        const std::uint32_t y = rng();
-        for (int k = 0; k < 4; ++k) b[12 + k] = static_cast<unsigned char>(y >> (8 * k));
-        r.sources.push_back(AddressV6(b));
-      }
-      batch[i] = report(source, std::move(r));
-      iov[i] = {batch[i].data(), batch[i].size()};
-      msgs[i] = {};
-      msgs[i].msg_hdr.msg_name = &to;
-      msgs[i].msg_hdr.msg_namelen = sizeof to;
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    const int done = ::sendmmsg(fd, msgs.data(), static_cast<unsigned>(n), 0);
-    const std::size_t ok = done < 0 ? 0 : static_cast<std::size_t>(done);
-    sent += ok;
-    errors += n - ok;
-  }
-  const double took = static_cast<double>(now_ns() - start) / 1e9;
+  const auto result = mcproxy::perf::paced_flood(
+      fd, reinterpret_cast<const sockaddr*>(&to), sizeof to, rate, ms, now_ns(), [&] {
+        codec::GroupRecord r;
+        auto g = boost::asio::ip::make_address_v6("ff3e::8000:0").to_bytes();
+        const std::uint32_t x = rng();
+        for (int k = 0; k < 4; ++k) g[12 + k] = static_cast<unsigned char>(x >> (8 * k));
+        r.group = AddressV6(g);
+        const unsigned sources = rng() % 5;
+        r.type = sources == 0 ? codec::RecordType::ChangeToExcludeMode : codec::RecordType::AllowNewSources;
+        for (unsigned s = 0; s < sources; ++s) {
+          auto b = boost::asio::ip::make_address_v6("2001:db8::").to_bytes();
+          const std::uint32_t y = rng();
+          for (int k = 0; k < 4; ++k) b[12 + k] = static_cast<unsigned char>(y >> (8 * k));
+          r.sources.push_back(AddressV6(b));
+        }
+        return report(source, std::move(r));
+      });
+  const std::uint64_t sent = result.sent, errors = result.errors;
+  const double took = result.seconds;
   std::printf("{\"sent\": %llu, \"errors\": %llu, \"achieved_rate\": %.0f}\n", static_cast<unsigned long long>(sent),
               static_cast<unsigned long long>(errors), static_cast<double>(sent) / took);
   ::close(fd);

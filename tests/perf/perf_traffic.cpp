@@ -30,6 +30,7 @@
 //
 // Every mode ends by itself; each prints one summary line on stdout.
 #include "modules/codec/codec.hpp"
+#include "tests/perf/paced_flood.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -419,7 +420,6 @@ int flood(int argc, char** a) {
   const auto seed = static_cast<std::uint32_t>(argc > 4 ? std::strtoul(a[4], nullptr, 10) : 1);
   if (rate <= 0 || ms <= 0) return 2;
   using mcproxy::codec::RecordType;
-  constexpr std::size_t kBatch = 64;
   const int out = bound_socket(SOCK_RAW, IPPROTO_RAW, iface);
   const int big = 8 << 20;
   setsockopt(out, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big);
@@ -427,49 +427,18 @@ int flood(int argc, char** a) {
   to.sin_family = AF_INET;
   to.sin_addr.s_addr = htonl(v4("224.0.0.22"));
   std::mt19937 rng(seed);
-  std::vector<std::vector<std::uint8_t>> batch(kBatch);
-  std::vector<iovec> iov(kBatch);
-  std::vector<mmsghdr> msgs(kBatch);
-  const std::int64_t start = now_ns() + 1'000'000;
-  const std::int64_t end = start + ms * 1'000'000;
-  const double per_ns = rate / 1e9;
-  std::uint64_t sent = 0, errors = 0;
-  for (;;) {
-    const std::int64_t now = now_ns();
-    if (now >= end) break;
-    // What is due by now, at most one batch: behind schedule, send at once.
-    const auto due = static_cast<std::uint64_t>(static_cast<double>(now - start) * per_ns) + 1;
-    if (due <= sent + errors) {
-      sleep_until(start + static_cast<std::int64_t>(static_cast<double>(sent + errors) / per_ns));
-      continue;
-    }
-    const std::size_t n = std::min<std::uint64_t>(kBatch, due - sent - errors);
-    for (std::size_t i = 0; i < n; ++i) {
-      mcproxy::codec::GroupRecord r;
-      r.group = Address(AddressV4(0xEF800000u | (rng() & 0x7FFFFFu)));  // 239.128.0.0/9
-      const unsigned k = rng() % 5;
-      r.type = k == 0 ? RecordType::ChangeToExcludeMode : RecordType::AllowNewSources;
-      for (unsigned j = 0; j < k; ++j) r.sources.push_back(Address(AddressV4(0x0A000000u | (rng() & 0xFFFFFFu))));
-      batch[i] = report_datagram(host, {std::move(r)});
-      iov[i] = {batch[i].data(), batch[i].size()};
-      msgs[i] = {};
-      msgs[i].msg_hdr.msg_name = &to;
-      msgs[i].msg_hdr.msg_namelen = sizeof to;
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    const int done = ::sendmmsg(out, msgs.data(), static_cast<unsigned>(n), 0);
-    if (done < 0) {
-      errors += n;
-    } else {
-      sent += static_cast<std::uint64_t>(done);
-      errors += n - static_cast<std::size_t>(done);
-    }
-  }
-  const std::int64_t took = now_ns() - start;
+  const std::int64_t start = mcproxy::perf::monotonic_ns() + 1'000'000;
+  const auto r = mcproxy::perf::paced_flood(out, reinterpret_cast<const sockaddr*>(&to), sizeof to, rate, ms, start, [&] {
+    mcproxy::codec::GroupRecord record;
+    record.group = Address(AddressV4(0xEF800000u | (rng() & 0x7FFFFFu)));  // 239.128.0.0/9
+    const unsigned k = rng() % 5;
+    record.type = k == 0 ? RecordType::ChangeToExcludeMode : RecordType::AllowNewSources;
+    for (unsigned j = 0; j < k; ++j) record.sources.push_back(Address(AddressV4(0x0A000000u | (rng() & 0xFFFFFFu))));
+    return report_datagram(host, {std::move(record)});
+  });
   std::printf("{\"flood_reports\": %llu, \"errors\": %llu, \"asked_rate\": %.0f, \"achieved_rate\": %.0f}\n",
-              static_cast<unsigned long long>(sent), static_cast<unsigned long long>(errors), rate,
-              took > 0 ? static_cast<double>(sent) * 1e9 / static_cast<double>(took) : 0.0);
+              static_cast<unsigned long long>(r.sent), static_cast<unsigned long long>(r.errors), rate,
+              r.seconds > 0 ? static_cast<double>(r.sent) / r.seconds : 0.0);
   ::close(out);
   return 0;
 }
