@@ -78,6 +78,12 @@ json interfaces_of(ProxyInstance& instance) {
           e["querier"] = d->is_querier();
           if (auto q = d->querier_address()) e["querier_address"] = q->to_string();
           if (link.active) e["host_report_rate"] = link.host_report_rate;
+          // The timers in effect (another querier's QRV and QQI when it is the querier).
+          const config::Timers t = d->timers();
+          e["robustness"] = t.robustness;
+          e["query_interval_ms"] = t.query_interval.count();
+          e["query_response_interval_ms"] = t.query_response_interval.count();
+          e["last_member_query_interval_ms"] = t.last_member_query_interval.count();
           e["rx"] = counters_json(d->counters().received);
           e["tx"] = counters_json(d->counters().sent);
           e["drops"] = counters_json(d->counters().dropped);

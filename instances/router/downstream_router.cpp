@@ -611,6 +611,8 @@ bool DownstreamRouter::wants(const Address& group, const Address& source) const 
 
 bool DownstreamRouter::is_querier() const { return impl_->querier.state() == QuerierState::Querier; }
 
+config::Timers DownstreamRouter::timers() const { return impl_->querier.effective_timers(); }
+
 std::optional<Address> DownstreamRouter::querier_address() const {
   return impl_->querier.querier_address(impl_->queue);
 }

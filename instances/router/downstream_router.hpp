@@ -94,6 +94,9 @@ class DownstreamRouter {
   // Status for the control socket.
   bool is_querier() const;
   std::optional<Address> querier_address() const;  // the elected querier, us or another
+  // The timers in effect on the link: ours, with the QRV and QQI adopted from
+  // another querier while it is the querier (RFC 3376 §4.1.6, §4.1.7).
+  config::Timers timers() const;
   codec::Version compatibility_mode(const Address& group) const;
   // Hosts (report sources) that currently ask for a group, explicit tracking.
   std::set<Address> hosts(const Address& group) const;

@@ -181,6 +181,8 @@ TEST(Querier, Rfc9776_6_6_2_GroupSpecificQueryDoesNotElect) {
 TEST(Querier, Rfc3376_4_1_6_and_4_1_7_AdoptQrvAndQqi) {
   Harness h;
   h.receive(query(Version::IGMPv3, "192.0.2.1", nullptr, {}, false, 3, 60s));
+  EXPECT_EQ(h.router.timers().robustness, 3u);  // as the status shows them
+  EXPECT_EQ(h.router.timers().query_interval, 60s);
   // GMI with the querier's values: 3 * 60 + 2 * 10 = 200 s.
   h.receive(v3_report("192.0.2.20", {record(codec::RecordType::ModeIsExclude, "239.1.1.1")}));
   h.advance(199s);
@@ -197,6 +199,8 @@ TEST(Querier, Rfc3376_4_1_6_and_4_1_7_AdoptQrvAndQqi) {
   ASSERT_EQ(h.queries().size(), 1u);
   EXPECT_EQ(h.queries()[0].qrv, 2);
   EXPECT_EQ(h.queries()[0].qqi, 125s);
+  EXPECT_EQ(h.router.timers().robustness, 2u);
+  EXPECT_EQ(h.router.timers().query_interval, 125s);
 }
 
 // §4.1.6: a QRV of zero means "use the default / configured value".
