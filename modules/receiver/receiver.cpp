@@ -287,7 +287,8 @@ void Receiver::handle(ReceiverMessage&& message) {
                    const bool was_joined = it != registrations_.end() && it->second.joined;
                    // A new registration starts with fresh buckets (the rate may differ).
                    if (it != registrations_.end()) host_rates_.forget_interface(m.family, m.ifindex);
-                   registrations_[key] = Registration{m.ifname, m.owner, m.join_router_groups, m.host_report_rate};
+                   registrations_[key] = Registration{m.ifname, m.owner, m.join_router_groups, m.host_report_rate,
+                                                      "host report rate " + std::to_string(m.ifindex)};
                    if (was_joined != m.join_router_groups) join_all_routers(m.family, m.ifindex, m.join_router_groups);
                  },
                  [this](UnregisterInterface& m) {
@@ -403,7 +404,7 @@ bool Receiver::within_host_rate(const Registration& reg, Family family, int ifin
   const std::uint32_t burst = rate > std::numeric_limits<std::uint32_t>::max() / 2 ? std::numeric_limits<std::uint32_t>::max() : 2 * rate;
   if (host_rates_.admit(family, ifindex, host, rate, burst, now)) return true;
   drop(DropReason::HostReportRate);
-  if (auto held = log_limiter_.admit("host report rate " + reg.ifname, now))
+  if (auto held = log_limiter_.admit(reg.rate_log_key, now))
     LOG4CPLUS_WARN(logger(), reg.ifname.c_str() << ": " << host.to_string().c_str() << " sends more than " << rate
                                                 << " reports/s (host-report-rate); the excess is dropped"
                                                 << RateLimitedLog::suffix(*held).c_str());

@@ -88,6 +88,9 @@ class Receiver {
     InstanceMailboxRef owner;
     bool joined = false;  // the routers' groups are joined on the interface
     std::uint32_t host_report_rate = 0;  // packets/s per host; 0 = unlimited
+    // The log limiter's key for this interface's rate warnings, made once:
+    // under a flood every read packet may ask the limiter.
+    std::string rate_log_key;
   };
   struct MrouteSocket {
     std::shared_ptr<const Fd> socket;
