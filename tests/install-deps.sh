@@ -10,6 +10,11 @@ apt-get install -y --no-install-recommends \
   libsystemd-dev dpkg-dev fakeroot lintian adduser man-db \
   iproute2 procps tshark tcpdump python3 python3-scapy gcovr \
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev  # tests/fuzz: libFuzzer, libc++ (<expected>)
+# tests/vm/run.sh: on a kernel without multicast routing, the namespace tests
+# run in a qemu guest booting Debian's kernel (downloaded by the script itself).
+if [ "$(uname -m)" = x86_64 ]; then
+  apt-get install -y --no-install-recommends qemu-system-x86 busybox-static cpio kmod
+fi
 # tests/perf/compare.sh measures igmpproxy side by side (its smoke run is in ctest); it is
 # only started inside the lab namespaces. (smcroute, optional, gives the data-path floor.)
 # Its package would start its init script on this machine's own interfaces: a

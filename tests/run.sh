@@ -6,23 +6,36 @@
 #  2. the libFuzzer harnesses for a few seconds each (tests/fuzz/run.sh);
 #  3. as root, the Debian package from a Release build (build/package):
 #     installed, used in namespaces, removed and purged;
-#  4. a TSan build: the multi-threaded tests.
+#  4. a TSan build: the multi-threaded tests, and as root the whole daemon
+#     under TSan in three namespace scenarios.
 # Build trees go to build/asan, build/fuzz, build/package and build/tsan.
-# Set MCPROXY_SKIP_PACKAGE=1 / MCPROXY_SKIP_TSAN=1 to skip 3 / 4. On a kernel
-# without multicast routing (CONFIG_IP_MROUTE) the namespace tests are skipped
-# and the run says so at its start and end.
+# Set MCPROXY_SKIP_PACKAGE=1 / MCPROXY_SKIP_TSAN=1 to skip 3 / 4.
+# The namespace stages (tests/namespace.sh) need a kernel with multicast
+# routing (CONFIG_IP_MROUTE). On a kernel without it they run in a virtual
+# machine booting Debian's kernel (tests/vm/run.sh; MCPROXY_VM=0 turns that
+# off); where no VM can run either, they are skipped and the run says so at
+# its start and end (the package's namespace scenario then skips itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 source tests/lab/lab.sh
-# Without multicast routing in the kernel the daemon cannot run: the namespace
-# tests skip themselves (ctest: "Not Run (Skipped)"), and the stages that are
-# nothing but namespace runs are left out, loudly, here and at the end.
-mroute_skipped=""
-if [ "$(id -u)" = 0 ] && ! lab_kernel_has_mroute; then
+# Where the namespace stages run: on this kernel (host), in a VM (vm), or
+# nowhere (skip: loudly, here and at the end).
+namespaces=skip mroute_skipped=""
+if [ "$(id -u)" != 0 ]; then
+  namespaces=none
+elif lab_kernel_has_mroute; then
+  namespaces=host
+elif [ "${MCPROXY_VM:-1}" != 0 ] && bash tests/vm/run.sh --check; then
+  namespaces=vm
+  echo "== this kernel has no multicast routing: the namespace tests run in a VM (tests/vm/run.sh) =="
+else
   mroute_skipped="NAMESPACE TESTS SKIPPED: $LAB_NO_MROUTE"
   echo "== $mroute_skipped =="
 fi
+in_namespaces() {  # in_namespaces CMD...: where the namespace stages run
+  if [ "$namespaces" = vm ]; then bash tests/vm/run.sh "$@"; else "$@"; fi
+}
 
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DMCPROXY_WERROR=ON \
   -DMCPROXY_SANITIZE=address -DMCPROXY_COVERAGE=ON >/dev/null
@@ -51,19 +64,18 @@ coverage "unit tests, protocol logic" 'instances/runtime/'
 # seeds plus MCPROXY_FUZZ_SECONDS (default 15) of fuzzing each.
 bash tests/fuzz/run.sh "${MCPROXY_FUZZ_SECONDS:-15}"
 
-if [ "$(id -u)" = 0 ]; then
-  ctest --test-dir build/asan -L integration --output-on-failure
-  if [ -z "$mroute_skipped" ]; then
-    # The soak test (tests/soak/soak.sh), briefly; the long run is recorded in doc/status.md.
-    bash tests/soak/soak.sh "${MCPROXY_SOAK_SECONDS:-90}" build/asan/bin/mcproxy build/asan/bin/mcproxyctl \
-      build/asan/bin/perf_traffic
+case "$namespaces" in
+  host|vm)
+    in_namespaces bash tests/namespace.sh asan
     coverage "unit and namespace tests" ''
-  else
+    ;;
+  skip)
+    # What needs no multicast routing still runs (link monitor, raw sockets).
+    ctest --test-dir build/asan -L integration --output-on-failure
     echo "== soak test and coverage with the namespace tests skipped: $LAB_NO_MROUTE =="
-  fi
-else
-  echo "== integration tests skipped: they need root (network namespaces) =="
-fi
+    ;;
+  none) echo "== integration tests skipped: they need root (network namespaces) ==";;
+esac
 
 # The Debian package (root): a Release build installed with apt, a namespace
 # scenario with the installed binaries, then remove and purge (tests/package/deb.sh).
@@ -84,18 +96,12 @@ if [ "${MCPROXY_SKIP_TSAN:-0}" != 1 ]; then
   # the file names only frames inside boost::lockfree.
   export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/unit/modules_threaded/tsan.supp"
   ctest --test-dir build/tsan -L threaded --output-on-failure
-  if [ "$(id -u)" = 0 ] && [ -z "$mroute_skipped" ]; then
-    # The whole daemon under TSan, in the scenarios that use every thread:
-    # joins and leaves, runtime control and reload, and a handover between
-    # two instances. common.sh fails a scenario whose daemon log has a report.
-    for scenario in igmpv3 runtime_control handover; do
-      echo "== e2e $scenario with the TSan daemon =="
-      bash "tests/e2e/$scenario.sh" build/tsan/bin/mcproxy build/tsan/bin/mcproxyctl
-    done
-  fi
+  case "$namespaces" in host|vm) in_namespaces bash tests/namespace.sh tsan;; esac
 fi
 if [ -n "$mroute_skipped" ]; then
   echo "== all tests that can run here passed; $mroute_skipped =="
+elif [ "$namespaces" = vm ]; then
+  echo "== all tests passed (the namespace tests in a VM with Debian's kernel) =="
 else
   echo "== all tests passed =="
 fi

