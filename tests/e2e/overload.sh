@@ -82,12 +82,9 @@ print(t["dropped_messages"] + t["undelivered"])'
 # 20 000 reports/s (the host also holds its own group 10 s, leaves it, waits
 # 10 s): the checks below run while it floods, and then stop it (SIGTERM ends
 # perf_traffic with its summary); 120 s bounds a run on a slow machine.
-# (Not lab_bg: its pid is a subshell's; this one is timeout's, which passes
-# SIGTERM on to perf_traffic.)
-ip netns exec "$LAB_PREFIX-rx1" timeout 150 "$TRAFFIC" hosts eth0 10.2.0.150 1 239.77.0.0 1 1000 10000 20000 120000 \
-  >"$E2E_WORK/flood.json" &
-flood=$!
-LAB_PIDS+=("$flood")
+# (timeout passes SIGTERM on to perf_traffic.)
+lab_bg rx1 timeout 150 "$TRAFFIC" hosts eth0 10.2.0.150 1 239.77.0.0 1 1000 10000 20000 120000 >"$E2E_WORK/flood.json"
+flood=$LAB_LAST_PID
 sleep 1
 sample_rss
 recv_bg rx2 legit 239.99.0.1 5000 20

@@ -71,7 +71,10 @@ lab_host_version() {  # lab_host_version NS IF IGMP_VERSION MLD_VERSION (0 = ker
 }
 
 lab_bg() {  # lab_bg NS CMD...: runs CMD in NS in the background; its pid in LAB_LAST_PID
-  lab_exec "$@" &
+  # Not `lab_exec ... &`: that pid would be a subshell's, and a signal sent to
+  # it would leave CMD running. `ip netns exec` execs CMD: the pid is CMD's.
+  local ns="$LAB_PREFIX-$1"; shift
+  ip netns exec "$ns" "$@" &
   LAB_LAST_PID=$!
   LAB_PIDS+=("$LAB_LAST_PID")
 }

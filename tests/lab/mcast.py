@@ -24,6 +24,7 @@ import argparse
 import ipaddress
 import json
 import select
+import signal
 import socket
 import struct
 import sys
@@ -94,14 +95,24 @@ def recv(a):
     deadline = time.monotonic() + a.seconds
     n, first, last, sources = 0, None, None, set()
     per_source, seqs, first_per_source = {}, {}, {}
+
+    class Stop(Exception):
+        pass
+
+    def stop(*_):  # SIGTERM ends the wait early; the summary is still written
+        raise Stop()
+    signal.signal(signal.SIGTERM, stop)
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        r, _, _ = select.select([s], [], [], left)
-        if not r:
-            continue
-        data, addr = s.recvfrom(2048)
+        try:
+            r, _, _ = select.select([s], [], [], left)
+            if not r:
+                continue
+            data, addr = s.recvfrom(2048)
+        except Stop:
+            break
         now = time.time()
         per_source[addr[0]] = per_source.get(addr[0], 0) + 1
         first_per_source.setdefault(addr[0], now)
