@@ -4,9 +4,10 @@
 # powers the guest off. Its arguments come on the kernel command line.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
 mount -t proc proc /proc
-job= modules=
+job= modules= repo=
 for word in $(cat /proc/cmdline 2>/dev/null || true); do
   case "$word" in
+    mcproxy_vm_repo=*) repo=${word#mcproxy_vm_repo=};;
     mcproxy_vm_job=*) job=${word#mcproxy_vm_job=};;
     mcproxy_vm_modules=*) modules=${word#mcproxy_vm_modules=};;
   esac
@@ -22,8 +23,14 @@ ln -sfn /proc/self/fd/0 /dev/stdin
 ln -sfn /proc/self/fd/1 /dev/stdout
 ln -sfn /proc/self/fd/2 /dev/stderr
 # The guest's own /run and /tmp (network namespace names, sockets, work dirs).
+# A repository under one of them (a CI clone in /tmp, say) is bound back.
+mkdir -p /dev/shm/.host
+mount --bind / /dev/shm/.host
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
+case "$repo" in
+  /tmp/*|/run/*) mkdir -p "$repo"; mount --bind "/dev/shm/.host$repo" "$repo";;
+esac
 mkdir -p /run/netns /run/lock
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || true
 # The guest kernel's modules (the shared root has the host's, if any).

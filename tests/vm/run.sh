@@ -29,7 +29,7 @@
 # sanitizers' *SAN_OPTIONS reach CMD. Guest console: build/vm/JOB/console.log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repo=$PWD
+repo=$(pwd -P)
 vm=$repo/build/vm
 
 unavailable() { echo "tests/vm: $*" >&2; exit 77; }
@@ -129,7 +129,7 @@ cpus=${VM_CPUS:-$(nproc)}
 echo "== tests/vm: Debian kernel $release in qemu (${accel[1]%%,*}, $cpus CPUs, ${VM_MEM:-8G}): $* =="
 qemu-system-x86_64 -machine q35 "${accel[@]}" -smp "$cpus" -m "${VM_MEM:-8G}" \
   -kernel "$vm/kernel/boot/vmlinuz-$release" -initrd "$vm/initrd-$release.gz" \
-  -append "console=ttyS0 loglevel=4 panic=-1 mcproxy_vm_init=$repo/tests/vm/guest-init.sh mcproxy_vm_job=$job mcproxy_vm_modules=$vm/kernel/lib/modules" \
+  -append "console=ttyS0 loglevel=4 panic=-1 mcproxy_vm_init=$repo/tests/vm/guest-init.sh mcproxy_vm_repo=$repo mcproxy_vm_job=$job mcproxy_vm_modules=$vm/kernel/lib/modules" \
   -display none -monitor none -serial "file:$job/console.log" -no-reboot -nic none \
   -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,multidevs=remap,id=hostroot \
   </dev/null >"$job/qemu.log" 2>&1 &
