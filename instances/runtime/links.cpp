@@ -120,15 +120,20 @@ void ProxyInstance::register_link(const std::string& ifname, LinkState& link, co
   const auto threshold = static_cast<std::uint8_t>(ifc && ifc->threshold ? *ifc->threshold : 1);
   // VIF and receiver first, so the routes that follow include the interface
   // (the Routing thread handles AddVif before the SetMfc that follows).
+  link.registered_ifindex = link.ifindex;
+  register_with_receiver(ifname, link, ifc);
+  modules_.routing.post(routing::AddVif{table_, link.ifindex, ifname, threshold, 0});
+  link.active = true;
+}
+
+void ProxyInstance::register_with_receiver(const std::string& ifname, LinkState& link,
+                                           const config::InterfaceConfig* ifc) {
   // The routers' groups (224.0.0.22 / 224.0.0.2, ff02::16 / ff02::2) only
   // where the proxy is the router: no report for them goes upstream.
   const bool upstream = ifc != nullptr && ifc->role == config::Role::Upstream;
   link.host_report_rate = host_report_rate_of(ifc);
-  modules_.receiver.post(
-      receiver::RegisterInterface{family_, link.ifindex, ifname, mailbox_, !upstream, link.host_report_rate});
-  modules_.routing.post(routing::AddVif{table_, link.ifindex, ifname, threshold, 0});
-  link.active = true;
-  link.registered_ifindex = link.ifindex;
+  modules_.receiver.post(receiver::RegisterInterface{family_, link.registered_ifindex, ifname, mailbox_, !upstream,
+                                                     link.host_report_rate});
 }
 
 std::uint32_t ProxyInstance::host_report_rate_of(const config::InterfaceConfig* ifc) const {

@@ -307,11 +307,7 @@ void ProxyInstance::reconfigure(const config::InstanceConfig& configured) {
   for (auto& [name, link] : links_.links()) {
     if (!link.active) continue;
     const config::InterfaceConfig* ifc = cfg.find_interface(name);
-    const bool upstream = ifc != nullptr && ifc->role == config::Role::Upstream;
-    if (host_report_rate_of(ifc) == link.host_report_rate) continue;
-    link.host_report_rate = host_report_rate_of(ifc);
-    modules_.receiver.post(receiver::RegisterInterface{family_, link.registered_ifindex, name, mailbox_, !upstream,
-                                                       link.host_report_rate});
+    if (host_report_rate_of(ifc) != link.host_report_rate) register_with_receiver(name, link, ifc);
   }
   refresh_links_from_kernel();  // new interfaces come up now if they exist
 }

@@ -116,6 +116,9 @@ class ProxyInstance {
   void unregister_link(LinkState& link);
   // The downstream's `host-report-rate` (then the instance's, then the default); 0 for an upstream.
   std::uint32_t host_report_rate_of(const config::InterfaceConfig* ifc) const;
+  // (Re-)registers an active link with the Receiver (its registered ifindex,
+  // role and host-report-rate); a registration replaces the previous one.
+  void register_with_receiver(const std::string& ifname, LinkState& link, const config::InterfaceConfig* ifc);
   // Downstream patterns: takes `name` if a pattern matches it (true if the
   // configuration changed), releases taken names that are gone.
   bool take_dynamic(const std::string& name);
