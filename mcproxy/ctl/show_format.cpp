@@ -96,6 +96,18 @@ std::string show_interfaces(const json& response) {
                    querier, cell(i, "version"), cell(data, "rx_packets"), cell(data, "rx_bytes"),
                    cell(data, "tx_packets"), cell(data, "tx_bytes")});
     std::string block;
+    // A downstream's timers in effect and the rate each host is held to.
+    if (const json& qi = field(i, "query_interval_ms"); qi.is_number()) {
+      block += "  timers: robustness " + scalar(field(i, "robustness")) + ", query interval " + timer_cell(qi) +
+               ", query response interval " + timer_cell(field(i, "query_response_interval_ms")) +
+               ", last member query interval " + timer_cell(field(i, "last_member_query_interval_ms")) + "\n";
+    }
+    if (const json& rate = field(i, "host_report_rate"); rate.is_number()) {
+      block += "  host report rate: " +
+               (rate.is_number_unsigned() && rate.get<std::uint64_t>() == 0 ? std::string("unlimited")
+                                                                              : scalar(rate) + " packets/s per host") +
+               "\n";
+    }
     for (const char* key : {"rx", "tx", "drops"})
       if (auto line = counters_line(field(i, key)); !line.empty()) block += "  " + std::string(key) + ": " + line + "\n";
     if (!block.empty()) details += "\n" + cell(i, "instance") + " " + cell(i, "name") + " (" + cell(i, "role") + ")\n" + block;

@@ -41,6 +41,29 @@ TEST(ShowFormat, InterfacesWithCounterDetails) {
             "  drops: bad_checksum 1\n");
 }
 
+TEST(ShowFormat, InterfacesShowADownstreamsTimersAndHostReportRate) {
+  auto response = json::parse(R"({"ok":true,"interfaces":[
+    {"instance":"iptv","name":"eth1","role":"downstream","state":"up","addresses":[],"querier":false,
+     "host_report_rate":1000,"robustness":3,"query_interval_ms":60000,"query_response_interval_ms":5000,
+     "last_member_query_interval_ms":500},
+    {"instance":"iptv","name":"eth2","role":"downstream","state":"up","addresses":[],"querier":true,
+     "host_report_rate":0,"robustness":2,"query_interval_ms":125000,"query_response_interval_ms":10000,
+     "last_member_query_interval_ms":1000}]})");
+  const std::string text = format_show(ShowWhat::Interfaces, response);
+  EXPECT_NE(text.find("iptv eth1 (downstream)\n"
+                      "  timers: robustness 3, query interval 1m00s, query response interval 5.0s, "
+                      "last member query interval 500ms\n"
+                      "  host report rate: 1000 packets/s per host\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("iptv eth2 (downstream)\n"
+                      "  timers: robustness 2, query interval 2m05s, query response interval 10s, "
+                      "last member query interval 1.0s\n"
+                      "  host report rate: unlimited\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(ShowFormat, GroupsDownstreamAndUpstream) {
   auto response = json::parse(R"({"ok":true,
     "downstream":[{"instance":"iptv","interface":"eth1","group":"239.1.1.1","filter_mode":"include",
