@@ -93,7 +93,7 @@ init=
 for word in $(/bin/busybox cat /proc/cmdline); do
   case "$word" in mcproxy_vm_init=*) init=${word#mcproxy_vm_init=};; esac
 done
-/bin/busybox mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=mmap hostroot /newroot ||
+/bin/busybox mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /newroot ||
   { echo "initramfs: cannot mount the shared root"; /bin/busybox poweroff -f; }
 /bin/busybox umount /proc
 /bin/busybox umount /dev
