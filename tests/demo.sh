@@ -61,7 +61,7 @@ lab_bg src $py send 239.1.1.1 5001 --rate 50 --count 250
 send1=$LAB_LAST_PID
 lab_bg src $py send 232.1.1.1 5002 --rate 50 --count 250
 send2=$LAB_LAST_PID
-forwarding() { ctl show mfc | grep -q 232.1.1.1 && ctl show mfc | grep -q 239.1.1.1; }
+forwarding() { local m; m=$(ctl show mfc); [[ $m == *239.1.1.1* && $m == *232.1.1.1* ]]; }
 wait_until 15 forwarding || echo "(no forwarding entries yet)"
 sleep 1
 echo "== the daemon's view while streaming"

@@ -103,10 +103,7 @@ std::string show_interfaces(const json& response) {
                ", last member query interval " + timer_cell(field(i, "last_member_query_interval_ms")) + "\n";
     }
     if (const json& rate = field(i, "host_report_rate"); rate.is_number()) {
-      block += "  host report rate: " +
-               (rate.is_number_unsigned() && rate.get<std::uint64_t>() == 0 ? std::string("unlimited")
-                                                                              : scalar(rate) + " packets/s per host") +
-               "\n";
+      block += "  host report rate: " + (rate == 0 ? std::string("unlimited") : scalar(rate) + " packets/s per host") + "\n";
     }
     for (const char* key : {"rx", "tx", "drops"})
       if (auto line = counters_line(field(i, key)); !line.empty()) block += "  " + std::string(key) + ": " + line + "\n";

@@ -113,6 +113,7 @@ def recv(a):
             data, addr = s.recvfrom(2048)
         except Stop:
             break
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the summary is written whole
         now = time.time()
         per_source[addr[0]] = per_source.get(addr[0], 0) + 1
         first_per_source.setdefault(addr[0], now)

@@ -4,12 +4,11 @@
 # powers the guest off. Its arguments come on the kernel command line.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
 mount -t proc proc /proc
-job= modules= repo=
+job= repo=
 for word in $(cat /proc/cmdline 2>/dev/null || true); do
   case "$word" in
     mcproxy_vm_repo=*) repo=${word#mcproxy_vm_repo=};;
     mcproxy_vm_job=*) job=${word#mcproxy_vm_job=};;
-    mcproxy_vm_modules=*) modules=${word#mcproxy_vm_modules=};;
   esac
 done
 mount -t sysfs sysfs /sys
@@ -34,7 +33,7 @@ esac
 mkdir -p /run/netns /run/lock
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || true
 # The guest kernel's modules (the shared root has the host's, if any).
-[ -n "$modules" ] && mount --bind "$modules" /lib/modules
+mount --bind "$repo/build/vm/kernel/lib/modules" /lib/modules
 modprobe tun 2>/dev/null || true
 hostname mcproxy-vm
 ip link set lo up

@@ -89,15 +89,15 @@ prepare_initramfs() {  # RELEASE
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
 for m in $(/bin/busybox cat /mod/order); do /bin/busybox insmod "/mod/$m" || echo "initramfs: insmod $m failed"; done
-init=
+repo=
 for word in $(/bin/busybox cat /proc/cmdline); do
-  case "$word" in mcproxy_vm_init=*) init=${word#mcproxy_vm_init=};; esac
+  case "$word" in mcproxy_vm_repo=*) repo=${word#mcproxy_vm_repo=};; esac
 done
 /bin/busybox mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /newroot ||
   { echo "initramfs: cannot mount the shared root"; /bin/busybox poweroff -f; }
 /bin/busybox umount /proc
 /bin/busybox umount /dev
-exec /bin/busybox switch_root /newroot /bin/bash "$init"
+exec /bin/busybox switch_root /newroot /bin/bash "$repo/tests/vm/guest-init.sh"
 INIT
   chmod 755 "$dir/init"
   (cd "$dir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$out.tmp"
@@ -129,7 +129,7 @@ cpus=${VM_CPUS:-$(nproc)}
 echo "== tests/vm: Debian kernel $release in qemu (${accel[1]%%,*}, $cpus CPUs, ${VM_MEM:-8G}): $* =="
 qemu-system-x86_64 -machine q35 "${accel[@]}" -smp "$cpus" -m "${VM_MEM:-8G}" \
   -kernel "$vm/kernel/boot/vmlinuz-$release" -initrd "$vm/initrd-$release.gz" \
-  -append "console=ttyS0 loglevel=4 panic=-1 mcproxy_vm_init=$repo/tests/vm/guest-init.sh mcproxy_vm_repo=$repo mcproxy_vm_job=$job mcproxy_vm_modules=$vm/kernel/lib/modules" \
+  -append "console=ttyS0 loglevel=4 panic=-1 mcproxy_vm_repo=$repo mcproxy_vm_job=$job" \
   -display none -monitor none -serial "file:$job/console.log" -no-reboot -nic none \
   -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,multidevs=remap,id=hostroot \
   </dev/null >"$job/qemu.log" 2>&1 &
