@@ -113,7 +113,6 @@ def recv(a):
             data, addr = s.recvfrom(2048)
         except Stop:
             break
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the summary is written whole
         now = time.time()
         per_source[addr[0]] = per_source.get(addr[0], 0) + 1
         first_per_source.setdefault(addr[0], now)
@@ -123,6 +122,7 @@ def recv(a):
         first = first or now
         last = now
         sources.add(addr[0])
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the summary is written whole
     first_seqs = seqs[max(seqs, key=lambda k: len(seqs[k]))] if seqs else set()
     lo, hi = (min(first_seqs), max(first_seqs)) if first_seqs else (None, None)
     missing = (hi - lo + 1 - len(first_seqs)) if first_seqs else 0
