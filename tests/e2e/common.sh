@@ -159,6 +159,17 @@ except Exception: print(0); sys.exit()
 print(d.get('per_source',{}).get('$2',0))"
 }
 
+# missing_since NAME MS: datagrams a receiver missed in gaps that ended (the next
+# datagram arrived) at or after MS (epoch milliseconds, as now_ms); with
+# `before` as a third word, those that ended before MS.
+missing_since() {
+  python3 -c "import json,sys
+try: d=json.load(open('$E2E_WORK/$1.json'))
+except Exception: print(0); sys.exit()
+after = '${3:-}' != 'before'
+print(sum(g[1] - g[0] + 1 for g in d.get('gaps', []) if (g[2] * 1000 >= $2) == after))"
+}
+
 ge() { [ "$1" -ge "$2" ]; }
 le() { [ "$1" -le "$2" ]; }
 eq() { [ "$1" = "$2" ]; }
@@ -182,9 +193,13 @@ has_route() {
     grep -qi "interrupted" <<<"$out" && echo "     (mroute dump interrupted)" >&2
     sleep 0.01
   done
+  # What the last dump said of the pair (still_after shows it when it fails).
+  local line
+  line=$(grep -F "($1,$2)" <<<"$out" | head -n 2 | tr -s ' \t' ' ')
+  echo "     (last dump of ($1,$2): ${line:-none, $(wc -l <<<"$out") lines, first: $(head -n 1 <<<"$out")})" >&2
   return 1
 }
-no_route() { ! has_route "$@"; }
+no_route() { ! has_route "$@" 2>/dev/null; }
 
 # --- captures ----------------------------------------------------------------------
 
@@ -232,8 +247,9 @@ still_after() {  # still_after MILLISECONDS CMD...: CMD holds during the whole t
   local start
   start=$(now_ms)
   local end=$((start + $1)); shift
+  local err
   while [ "$(now_ms)" -lt "$end" ]; do
-    "$@" 2>/dev/null || { echo "     (stopped holding after $(($(now_ms) - start)) ms)"; return 1; }
+    err=$("$@" 2>&1 >/dev/null) || { echo "     (stopped holding after $(($(now_ms) - start)) ms)"; [ -z "$err" ] || echo "$err"; return 1; }
     sleep 0.05
   done
 }

@@ -63,6 +63,8 @@ time.sleep(60)"
   send_bg src "$g1" 5001 50 500 "${sopt[@]}"
   send_bg src "$g2" 5002 50 500 "${sopt[@]}"
   check "forwarding $g1 to lan0 is installed" wait_until 5 has_route $fam "$src" "$g1" lan0
+  local installed
+  installed=$(now_ms)
   check "forwarding $g2 to lan1 is installed" wait_until 5 has_route $fam "$src" "$g2" lan1
 
   # rx3 (the only host on lan1, quick leave on) leaves.
@@ -83,8 +85,13 @@ time.sleep(60)"
   check "forwarding $g1 to lan0 stops within LMQT ($lmqt_ms ms) + 1.5 s of the last leave" \
     within $((lmqt_ms + 1500 - ($(now_ms) - left))) no_route $fam "$src" "$g1" lan0
   check "rx2 received $g1 ($(field rx2 received) packets)" ge "$(field rx2 received)" 120
-  check "rx2 saw no gap while rx1 left ($(field rx2 missing) missing between seq $(field rx2 seq_min) and $(field rx2 seq_max))" \
-    eq "$(field rx2 missing)" 0
+  # Until the entry is installed the kernel holds 4 datagrams of the unresolved
+  # (S,G) and drops the rest; a slow machine loses some there. After it, none.
+  local early
+  early=$(missing_since rx2 "$installed" before)
+  [ "$early" = 0 ] || note "rx2 missed $early datagram(s) of the stream's start, before the entry was installed"
+  check "rx2 saw no gap while rx1 left ($(missing_since rx2 "$installed") missing after the entry was installed, seq $(field rx2 seq_min)-$(field rx2 seq_max))" \
+    eq "$(missing_since rx2 "$installed")" 0
   check "the upstream saw the proxy leave $g1" wait_until 3 capture_has up "$M_LEAVE_RE"
   capture_stop up
   [ "$E2E_FAILURES" = 0 ] || { echo "--- upstream capture ---"; capture_text up | tail -40; }

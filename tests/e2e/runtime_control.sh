@@ -4,7 +4,7 @@
 # - `interface add a downstream lan1`: rx3 (already joined) starts receiving
 # - `set a downstream lan1 quick-leave on` takes effect on rx3's leave
 # - SIGHUP and `mcproxyctl reload` with a changed instance a: b's stream to rx4
-#   loses no packet (sent == received)
+#   loses no packet once its entry is installed (sent == received)
 # - a reload of a broken file changes nothing and answers FILE:LINE:COL errors
 # - `instance remove a` removes its MFC entries and policy rules
 # - a non-root user cannot use the socket, a member of --control-group can;
@@ -32,6 +32,8 @@ recv_bg rx4 rx4 239.9.9.9 5010 9
 sleep 0.5
 send_bg src2 239.9.9.9 5010 50 300
 b_sender=$E2E_LAST_SENDER
+wait_until 5 has_route 10.4.0.2 239.9.9.9 lan2 || note "b's entry for 239.9.9.9 is not installed"
+b_installed=$(now_ms)
 
 note "rx3 joins 239.1.1.1 on lan1, which no instance has yet"
 recv_bg rx3 rx3 239.1.1.1 5001 4
@@ -66,8 +68,12 @@ check "both instances still run" sh -c "[ \$('$E2E_CTL' --socket '$E2E_SOCK' --j
 write_conf 10s
 wait_until 10 gone "$b_sender"
 wait_result rx4 10
-check "b's stream lost nothing during the reloads: sent 300, received $(field rx4 received), missing $(field rx4 missing)" \
-  eq "$(field rx4 received)" 300
+# Before b's entry is installed the kernel holds 4 datagrams of the unresolved
+# (S,G) (membership.inc.sh); the reloads come after it.
+early=$(missing_since rx4 "$b_installed" before)
+[ "$early" = 0 ] || note "rx4 missed $early datagram(s) of the stream's start, before the entry was installed"
+check "b's stream lost nothing during the reloads: sent 300, received $(field rx4 received), $(missing_since rx4 "$b_installed") missing after the entry was installed" \
+  eq "$(field rx4 received)" $((300 - early))
 
 note "a non-root user and garbage on the socket"
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$E2E_CTL" --socket "$E2E_SOCK" show instances 2>&1); rc=$?

@@ -11,9 +11,11 @@ send --source sends from that local address (a second sender on one host).
 recv joins GROUP (source-specific when --source is given), counts datagrams for
 S seconds, then prints one JSON line {"received": n, "first": t, "last": t,
 "sources": [...], "per_source": {src: n}, "first_per_source": {src: t}, "seq_min": i, "seq_max": i,
-"missing": m} (times in seconds since the epoch; `missing` counts the sequence
-numbers absent between seq_min and seq_max of the busiest source: a gap in the
-stream) and, with --out, writes it.
+"missing": m, "gaps": [[from, to, t], ...]} (times in seconds since the epoch;
+`missing` counts the sequence numbers absent between seq_min and seq_max of the
+busiest source: a gap in the stream; `gaps` lists the first 20 runs of absent
+numbers, each with the arrival time t of the datagram after it) and, with
+--out, writes it.
 joinmany joins COUNT consecutive IPv4 groups from FIRST on one socket and holds
 them for S seconds (raise net.ipv4.igmp_max_memberships beyond 20 first).
 query sends one IPv4 IGMP General Query (IGMPv3, or IGMPv2 with --version 2)
@@ -117,17 +119,20 @@ def recv(a):
         per_source[addr[0]] = per_source.get(addr[0], 0) + 1
         first_per_source.setdefault(addr[0], now)
         if len(data) >= 4:
-            seqs.setdefault(addr[0], set()).add(struct.unpack("!I", data[:4])[0])
+            seqs.setdefault(addr[0], {}).setdefault(struct.unpack("!I", data[:4])[0], now)
         n += 1
         first = first or now
         last = now
         sources.add(addr[0])
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the summary is written whole
-    first_seqs = seqs[max(seqs, key=lambda k: len(seqs[k]))] if seqs else set()
+    first_seqs = seqs[max(seqs, key=lambda k: len(seqs[k]))] if seqs else {}
     lo, hi = (min(first_seqs), max(first_seqs)) if first_seqs else (None, None)
     missing = (hi - lo + 1 - len(first_seqs)) if first_seqs else 0
+    ordered = sorted(first_seqs)
+    gaps = [[p + 1, q - 1, first_seqs[q]] for p, q in zip(ordered, ordered[1:]) if q > p + 1][:20]
     out = json.dumps({"received": n, "first": first, "last": last, "sources": sorted(sources),
-                      "per_source": per_source, "first_per_source": first_per_source, "seq_min": lo, "seq_max": hi, "missing": missing})
+                      "per_source": per_source, "first_per_source": first_per_source, "seq_min": lo, "seq_max": hi, "missing": missing,
+                      "gaps": gaps})
     print(out, flush=True)
     if a.out:
         with open(a.out, "w") as f:
