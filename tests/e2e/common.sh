@@ -108,7 +108,9 @@ e2e_start_daemon() {
     --control-socket "$E2E_SOCK" -vv ${E2E_DAEMON_ARGS:-} >>"$E2E_LOG" 2>&1 &
   E2E_DAEMON_PID=$!
   LAB_PIDS+=("$E2E_DAEMON_PID")
-  wait_until 10 e2e_ready || fatal "mcproxy did not start (control socket $E2E_SOCK)"
+  # Bounded, and generous: the first start of an ASan build in the emulated
+  # guest of tests/vm/run.sh reads a binary of 200+ MB over 9p.
+  wait_until 30 e2e_ready || fatal "mcproxy did not start within 30 s (control socket $E2E_SOCK)"
 }
 
 e2e_ready() { [ -S "$E2E_SOCK" ] && "$E2E_CTL" --socket "$E2E_SOCK" --timeout 2 show instances >/dev/null 2>&1; }
