@@ -135,6 +135,16 @@ recv_bg() {
   eval "E2E_PID_$name=\$LAB_LAST_PID"
 }
 
+# recv_stop NAME: ends a receiver of recv_bg now (SIGTERM: it writes its result
+# and closes its socket, so its host leaves) and waits for its result.
+recv_stop() {
+  local pid
+  eval "pid=\$E2E_PID_$1"
+  kill -TERM "$pid" 2>/dev/null
+  wait_until 8 gone "$pid" || echo "     (receiver $1 did not end)"
+  wait_result "$1" 5
+}
+
 send_bg() {  # send_bg NS GROUP PORT RATE COUNT [options]: a sender in NS
   local ns=$1 group=$2 port=$3 rate=$4 count=$5; shift 5
   lab_bg "$ns" $E2E_PY send "$group" "$port" --rate "$rate" --count "$count" "$@" 2>/dev/null

@@ -20,10 +20,11 @@ capture_start rx1 eth0 rx1 "igmp"
 e2e_start_daemon "$E2E_WORK/ho.conf"
 started=$(epoch)
 wait_until 5 interfaces_up 5 || note "not all interfaces are up"
-recv_bg rx1 rx1 239.7.7.7 5011 11
+# rx1 listens until the test ends it (recv_stop), the streams run for 30 s.
+recv_bg rx1 rx1 239.7.7.7 5011 60
 sleep 0.5
-send_bg src 239.7.7.7 5011 50 500
-send_bg src2 239.7.7.7 5011 50 500
+send_bg src 239.7.7.7 5011 50 1500
+send_bg src2 239.7.7.7 5011 50 1500
 check "before the move: a forwards its stream to lan0" wait_until 5 has_route 10.1.0.2 239.7.7.7 lan0
 check "before the move: b does not forward to lan0" no_route 10.4.0.2 239.7.7.7 lan0
 sleep 1.5
@@ -41,7 +42,9 @@ check "show instances: lan0 is b's downstream" sh -c "'$E2E_CTL' --socket '$E2E_
 check "show instances: lan0 is no longer a's" sh -c "! '$E2E_CTL' --socket '$E2E_SOCK' show instances | grep '^a ' | grep -q lan0"
 check "show groups: b has rx1's membership on lan0" \
   sh -c "'$E2E_CTL' --socket '$E2E_SOCK' --json show groups b | grep -q '239.7.7.7'"
-wait_result rx1 15
+# Two and a half seconds more of b's stream, then rx1 leaves.
+sleep 2.5
+recv_stop rx1
 capture_stop rx1
 first_b=$(first_from rx1 10.4.0.2)
 resume=$(python3 -c "print(round($first_b - $moved, 3) if $first_b else 'never')")

@@ -36,7 +36,7 @@ wait_until 5 has_route 10.4.0.2 239.9.9.9 lan2 || note "b's entry for 239.9.9.9 
 b_installed=$(now_ms)
 
 note "rx3 joins 239.1.1.1 on lan1, which no instance has yet"
-recv_bg rx3 rx3 239.1.1.1 5001 4
+recv_bg rx3 rx3 239.1.1.1 5001 60
 send_bg src 239.1.1.1 5001 50 400
 sleep 1
 check "lan1 is not forwarded to before it is added" no_route 10.1.0.2 239.1.1.1 lan1
@@ -44,7 +44,8 @@ check "mcproxyctl interface add a downstream lan1" ctl interface add a downstrea
 # The new downstream's startup query makes rx3 report (response within 1 s).
 check "rx3's stream is forwarded to lan1 within 3 s" wait_until 5 has_route 10.1.0.2 239.1.1.1 lan1
 check "mcproxyctl set a downstream lan1 quick-leave on" ctl set a downstream lan1 quick-leave on
-wait_until 8 gone "$E2E_PID_rx3"
+sleep 1
+recv_stop rx3  # rx3 leaves once quick leave is set
 check "quick leave (set at runtime): forwarding to lan1 stops within 1 s of rx3's leave" \
   within 1000 no_route 10.1.0.2 239.1.1.1 lan1
 check "rx3 received the stream after the interface was added ($(field rx3 received) packets)" ge "$(field rx3 received)" 30

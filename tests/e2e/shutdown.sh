@@ -15,10 +15,12 @@ EOF2
 capture_start src eth0 up
 e2e_start_daemon "$E2E_WORK/s.conf"
 wait_until 5 interfaces_up 3 || note "not all interfaces are up"
-recv_bg rx1 rx1 239.8.8.8 5008 20
-recv_bg rx3 rx3 232.8.8.8 5009 20 --source 10.1.0.2
-send_bg src 239.8.8.8 5008 50 1000
-send_bg src 232.8.8.8 5009 50 1000
+# Receivers and streams outlast the scenario (the teardown ends them), so a
+# slow machine cannot run out of stream before the restarts.
+recv_bg rx1 rx1 239.8.8.8 5008 60
+recv_bg rx3 rx3 232.8.8.8 5009 60 --source 10.1.0.2
+send_bg src 239.8.8.8 5008 50 3000
+send_bg src 232.8.8.8 5009 50 3000
 check "forwarding is installed (ASM)" wait_until 5 has_route 10.1.0.2 239.8.8.8 lan0
 check "forwarding is installed (SSM)" wait_until 5 has_route 10.1.0.2 232.8.8.8 lan1
 rules_running=$(our_mrules)
