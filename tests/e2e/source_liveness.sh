@@ -67,17 +67,19 @@ capture_start src2 eth0 up1igmp "igmp"
 recv_bg rx1 mutex 239.12.1.1 5112 60
 check "both upstreams request the group from every source" wait_until 5 excludes up1 ""
 check "... up0 too" excludes up0 ""
-send_bg src 239.12.1.1 5112 50 250
+send_bg src 239.12.1.1 5112 50 1500  # until the test stops it, below
 first=$E2E_LAST_SENDER
 check "src's stream is forwarded to lan0" wait_until 5 has_route 10.1.0.2 239.12.1.1 lan0
 check "up0 claimed src: up1 requests EXCLUDE{10.1.0.2}" wait_until 5 excludes up1 10.1.0.2
 check "... up0 still requests every source" excludes up0 ""
-send_bg src2 239.12.1.1 5112 50 1000
+send_bg src2 239.12.1.1 5112 50 3000  # beyond the scenario (the teardown ends it)
 check "src2, a second source of the group, is forwarded from up1" \
   wait_until 5 table_route_any 10.4.0.2 239.12.1.1 up1 lan0
 check "... src's stream still from up0" table_route_any 10.1.0.2 239.12.1.1 up0 lan0
 check "up1 claimed src2: up0 requests EXCLUDE{10.4.0.2}" wait_until 5 excludes up0 10.4.0.2
 check "... up1 still EXCLUDE{10.1.0.2}" excludes up1 10.1.0.2
+note "src stops"
+kill "$first" 2>/dev/null
 wait_until 10 gone "$first"
 check "2 s without src's data on up0 release src: up1 requests it again (bound 10 s)" \
   wait_until 10 excludes up1 ""
