@@ -78,7 +78,7 @@ E2E_CAPTURES+=("$(cat "$E2E_WORK/down.pcap.pid")")
 t_start=$(now_ms)
 e2e_start_daemon "$E2E_WORK/many.conf"
 total=$((instances * (downs + 1)))
-check "all $total interfaces up" wait_until 20 interfaces_up "$total"
+check "all $total interfaces up" wait_until 60 interfaces_up "$total"
 # 224.0.0.22 and 224.0.0.2 joined on every downstream although one socket takes
 # only net.ipv4.igmp_max_memberships (20 by default) memberships.
 check "the routers' groups joined on every interface (no ENOBUFS)" sh -c "! grep -q 'No buffer space' '$E2E_LOG'"
