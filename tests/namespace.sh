@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The namespace stages of tests/run.sh (root, a kernel with multicast
-# routing): run on this machine, or, with MCPROXY_VM=1, in a guest with
-# Debian's kernel through tests/vm/run.sh when this machine's kernel has no
-# multicast routing.
+# routing): run on this machine, or, when this machine's kernel has no
+# multicast routing, in a guest with Debian's kernel through tests/vm/run.sh
+# (tests/run.sh decides; MCPROXY_VM=0 skips them there).
 #
 #   tests/namespace.sh asan   the integration tests (ctest -L integration:
 #                             e2e scenarios, kernel tests) and the soak test,
@@ -10,9 +10,9 @@
 #   tests/namespace.sh tsan   the whole daemon under TSan (build/tsan) in the
 #                             scenarios that use every thread
 # MCPROXY_E2E_TRIES=N (default 1) gives each test up to N runs and passes it
-# if one does; tests/run.sh sets 2 for the emulated guest, where a check with
-# a timing margin (a host's answer within the last member query time, say)
-# can miss once. Every test that needed a second run is named at the end.
+# if one does; tests/run.sh sets 2 for the emulated guest, several times
+# slower than a real machine, where a bounded wait can run out once. Every
+# test that needed a second run is named at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tests/lab/lab.sh
