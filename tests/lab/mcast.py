@@ -13,7 +13,7 @@ S seconds, then prints one JSON line {"received": n, "first": t, "last": t,
 "sources": [...], "per_source": {src: n}, "first_per_source": {src: t}, "seq_min": i, "seq_max": i,
 "missing": m, "gaps": [[from, to, t], ...]} (times in seconds since the epoch;
 `missing` counts the sequence numbers absent between seq_min and seq_max of the
-busiest source: a gap in the stream; `gaps` lists the first 20 runs of absent
+busiest source: a gap in the stream; `gaps` lists every run of absent
 numbers, each with the arrival time t of the datagram after it) and, with
 --out, writes it.
 joinmany joins COUNT consecutive IPv4 groups from FIRST on one socket and holds
@@ -129,7 +129,7 @@ def recv(a):
     lo, hi = (min(first_seqs), max(first_seqs)) if first_seqs else (None, None)
     missing = (hi - lo + 1 - len(first_seqs)) if first_seqs else 0
     ordered = sorted(first_seqs)
-    gaps = [[p + 1, q - 1, first_seqs[q]] for p, q in zip(ordered, ordered[1:]) if q > p + 1][:20]
+    gaps = [[p + 1, q - 1, first_seqs[q]] for p, q in zip(ordered, ordered[1:]) if q > p + 1]
     out = json.dumps({"received": n, "first": first, "last": last, "sources": sorted(sources),
                       "per_source": per_source, "first_per_source": first_per_source, "seq_min": lo, "seq_max": hi, "missing": missing,
                       "gaps": gaps})
