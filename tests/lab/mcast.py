@@ -25,6 +25,7 @@ Every wait is bounded; nothing here runs without --seconds / --count.
 import argparse
 import ipaddress
 import json
+import os
 import select
 import signal
 import socket
@@ -98,23 +99,23 @@ def recv(a):
     n, first, last, sources = 0, None, None, set()
     per_source, seqs, first_per_source = {}, {}, {}
 
-    class Stop(Exception):
-        pass
-
-    def stop(*_):  # SIGTERM ends the wait early; the summary is still written
-        raise Stop()
-    signal.signal(signal.SIGTERM, stop)
+    # SIGTERM ends the wait early and the summary is still written: the
+    # signal only wakes the select below (through the wakeup pipe), so it can
+    # never cut the counting of a datagram short.
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGTERM, lambda *_: None)
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        try:
-            r, _, _ = select.select([s], [], [], left)
-            if not r:
-                continue
-            data, addr = s.recvfrom(2048)
-        except Stop:
+        r, _, _ = select.select([s, wake_r], [], [], left)
+        if wake_r in r:
             break
+        if not r:
+            continue
+        data, addr = s.recvfrom(2048)
         now = time.time()
         per_source[addr[0]] = per_source.get(addr[0], 0) + 1
         first_per_source.setdefault(addr[0], now)
