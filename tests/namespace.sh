@@ -2,7 +2,7 @@
 # The namespace stages of tests/run.sh (root, a kernel with multicast
 # routing): run on this machine, or, when this machine's kernel has no
 # multicast routing, in a guest with Debian's kernel through tests/vm/run.sh
-# (tests/run.sh decides; MCPROXY_VM=0 skips them there).
+# (tests/run.sh with MCPROXY_VM=1).
 #
 #   tests/namespace.sh asan   the integration tests (ctest -L integration:
 #                             e2e scenarios, kernel tests) and the soak test,

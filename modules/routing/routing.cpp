@@ -167,8 +167,17 @@ void Routing::add_vif(AddVif& m) {
   if (!free)
     return fail(m.table, t.owner, m.request_id, op,
                 kernel::KernelError{"add vif", ENOBUFS, "more than 32 interfaces in one table (MAXVIFS)"});
-  if (auto s = kernel_.add_vif(t.socket->get(), m.table.family, *free, m.ifindex, m.threshold); !s)
+  // The owner learns the VIF's number before the kernel has the VIF. Data that
+  // arrives the moment the VIF exists makes the kernel send an upcall, which
+  // the Receiver (another thread) passes to the owner at once; an upcall for a
+  // VIF the owner does not know is dropped, and the kernel sends no other for
+  // that (S,G) while its unresolved entry lives (10 s). Posting first orders
+  // the two: the upcall can only follow this message.
+  post_to(t.owner, VifAdded{m.table, m.ifindex, *free});
+  if (auto s = kernel_.add_vif(t.socket->get(), m.table.family, *free, m.ifindex, m.threshold); !s) {
+    post_to(t.owner, VifRemoved{m.table, m.ifindex, *free});
     return fail(m.table, t.owner, m.request_id, op, s.error());
+  }
   Vif vif{*free, m.ifname, false};
   const auto rules = rules_for(m.table, m.ifname);
   bool rules_ok = true;
@@ -184,7 +193,6 @@ void Routing::add_vif(AddVif& m) {
   }
   vif.has_rules = !rules.empty() && rules_ok;
   t.vifs.emplace(m.ifindex, vif);
-  post_to(t.owner, VifAdded{m.table, m.ifindex, *free});
 }
 
 void Routing::del_vif(const DelVif& m) {

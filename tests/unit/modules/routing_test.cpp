@@ -110,6 +110,26 @@ TEST_F(RoutingTest, VifsGetLowestFreeNumberAndAreReported) {
   EXPECT_EQ(added, (std::vector<std::pair<int, VifIndex>>{{4, 0}, {5, 1}, {6, 0}}));
 }
 
+// The kernel's first upcall for a new VIF can come the moment the VIF exists,
+// through the Receiver on another thread: the owner must already know the
+// VIF's number (else it drops the upcall, and the kernel sends no other for
+// that (S,G) for 10 s). So VifAdded goes out before the kernel call, and a
+// failed call takes it back.
+TEST_F(RoutingTest, VifNumberReachesOwnerBeforeTheKernelHasTheVif) {
+  create(kTable4);
+  (void)events();
+  kernel.fail_next("add_vif", EADDRINUSE);
+  add_vif(kTable4, 4, "up0");
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 3u);
+  ASSERT_TRUE(std::holds_alternative<VifAdded>(ev[0]));
+  EXPECT_EQ(std::get<VifAdded>(ev[0]).ifindex, 4);
+  ASSERT_TRUE(std::holds_alternative<VifRemoved>(ev[1]));
+  EXPECT_EQ(std::get<VifRemoved>(ev[1]).vif, std::get<VifAdded>(ev[0]).vif);
+  EXPECT_TRUE(std::holds_alternative<RoutingFailure>(ev[2]));
+  EXPECT_TRUE(routing.table(kTable4)->vifs.empty());
+}
+
 TEST_F(RoutingTest, AddVifTwiceIsIdempotent) {
   create(kTable4);
   add_vif(kTable4, 4, "up0");
