@@ -61,7 +61,9 @@ struct InterfaceChanged {
   LinkEvent event;
 };
 
-// From Routing: an interface got VIF number `vif` in the instance's table.
+// From Routing: an interface gets VIF number `vif` in the instance's table.
+// Sent just before the kernel call (so it precedes any upcall for the VIF);
+// a VifRemoved with the same number follows if the call fails.
 struct VifAdded {
   TableId table;
   int ifindex = 0;

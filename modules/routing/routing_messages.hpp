@@ -33,7 +33,8 @@ struct DestroyTable {
 
 // Adds `ifindex` as a VIF (lowest free number, at most 32 per table) and, for a
 // table other than the family's default, the rules "iif NAME lookup T" and
-// "oif NAME lookup T". Reply: VifAdded or RoutingFailure.
+// "oif NAME lookup T". Reply: VifAdded (sent before the kernel call), then
+// RoutingFailure (after VifRemoved when the VIF itself failed) on errors.
 struct AddVif {
   TableId table;
   int ifindex = 0;
