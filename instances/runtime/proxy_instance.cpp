@@ -204,7 +204,12 @@ bool ProxyInstance::from_local_subnet(const std::string& ifname, const Address& 
 void ProxyInstance::on_upcall(const KernelUpcall& u) {
   if (u.kind != UpcallKind::NoCache) return;  // WRONGVIF: the MFC entry is right as it is
   auto it = vifs_.find(u.vif);
-  if (it == vifs_.end()) return;
+  LOG4CPLUS_TRACE(log_, "upcall: (" << u.source.to_string() << ", " << u.group.to_string() << ") on vif " << u.vif
+                                    << (it == vifs_.end() ? std::string(" (unknown)") : " " + it->second));
+  if (it == vifs_.end()) {
+    ++unknown_vif_upcalls_;
+    return;
+  }
   // doc/configuration.md, alternative-subnets on an upstream: data from other
   // sources is not taken (counted); without the option every source is.
   if (const auto* ifc = interface_config(it->second); ifc != nullptr && ifc->role == config::Role::Upstream) {

@@ -54,7 +54,11 @@ namespace mcproxy {
 //                   kept for status output.
 // drain() hands out the control lane first, so a flooded bulk lane cannot
 // delay a control message by more than one batch. Order is kept per producer
-// within a lane, not across the two lanes.
+// within a lane, and across the lanes as far as cause goes: before a bulk
+// message is handed out, every control message waiting at that moment is.
+// So a control message posted before the bulk message it explains (Routing's
+// VifAdded before the kernel's first upcall for that VIF, which the Receiver
+// posts) is handled first even when both arrive during one drain.
 template <class Message>
 class Mailbox {
  public:
@@ -104,6 +108,7 @@ class Mailbox {
       control_.push_back(std::move(message));
       const std::uint64_t n = control_.size();
       if (n > control_peak_.load(std::memory_order_relaxed)) control_peak_.store(n, std::memory_order_relaxed);
+      control_waiting_.store(true, std::memory_order_seq_cst);
     }
     control_posted_.fetch_add(1, std::memory_order_relaxed);
     notify();
@@ -123,32 +128,18 @@ class Mailbox {
   }
 
   // Owner thread. Hands each waiting message to `handler` in order, at most
-  // `max` of them (so a flooded mailbox cannot starve the owner's sockets);
-  // returns how many were handled. Clears the wake-up first, so a message posted
+  // `max` of them (so a flooded mailbox cannot starve the owner's sockets;
+  // more only when control messages arrive during the drain, see the lanes
+  // above); returns how many were handled. Clears the wake-up first, so a message posted
   // during the drain wakes the owner again.
   template <class Handler>
   std::size_t drain(Handler&& handler, std::size_t max = static_cast<std::size_t>(-1)) {
     assert(owner_.is_owner());
     clear_wakeup();
-    std::size_t handled = 0;
     // The control lane first (what it holds is small and urgent), within `max`
     // like the bulk lane: a caller that takes one message gets one, the rest
     // stay queued.
-    std::deque<Message> control;
-    {
-      std::lock_guard lock(control_mutex_);
-      if (control_.size() <= max) {
-        control.swap(control_);
-      } else {
-        const auto end = control_.begin() + static_cast<std::ptrdiff_t>(max);
-        control.assign(std::make_move_iterator(control_.begin()), std::make_move_iterator(end));
-        control_.erase(control_.begin(), end);
-      }
-    }
-    for (auto& message : control) {
-      ++handled;
-      handler(std::move(message));
-    }
+    std::size_t handled = hand_out_control(handler, max);
     std::uint32_t index = 0;
     while (handled < max && ready_.pop(index)) {
       Message message = std::move(*slots_[index]);
@@ -156,6 +147,10 @@ class Mailbox {
       [[maybe_unused]] const bool ok = free_.bounded_push(index);
       assert(ok);
       in_use_.fetch_sub(1, std::memory_order_relaxed);
+      // Control messages posted since (see the lanes above): all of them
+      // before this bulk message, even beyond `max`; it was posted after them.
+      if (control_waiting_.load(std::memory_order_seq_cst))
+        handled += hand_out_control(handler, static_cast<std::size_t>(-1));
       ++handled;
       handler(std::move(message));
     }
@@ -189,6 +184,25 @@ class Mailbox {
   ThreadChecker& owner() { return owner_; }
 
  private:
+  // Owner thread: hands out up to `max` control messages, oldest first.
+  template <class Handler>
+  std::size_t hand_out_control(Handler& handler, std::size_t max) {
+    std::deque<Message> control;
+    {
+      std::lock_guard lock(control_mutex_);
+      if (control_.size() <= max) {
+        control.swap(control_);
+      } else {
+        const auto end = control_.begin() + static_cast<std::ptrdiff_t>(max);
+        control.assign(std::make_move_iterator(control_.begin()), std::make_move_iterator(end));
+        control_.erase(control_.begin(), end);
+      }
+      control_waiting_.store(!control_.empty(), std::memory_order_seq_cst);
+    }
+    for (auto& message : control) handler(std::move(message));
+    return control.size();
+  }
+
   void clear_wakeup() {
     std::uint64_t value = 0;
     [[maybe_unused]] const auto n = ::read(event_fd_.get(), &value, sizeof value);
@@ -203,6 +217,7 @@ class Mailbox {
   std::atomic<std::size_t> in_use_{0};
   std::mutex control_mutex_;
   std::deque<Message> control_;  // guarded by control_mutex_
+  std::atomic<bool> control_waiting_{false};  // !control_.empty(), for the drain's look between bulk messages
   std::atomic<std::uint64_t> control_posted_{0};
   std::atomic<std::uint64_t> control_peak_{0};
   ThreadChecker owner_;

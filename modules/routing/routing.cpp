@@ -178,6 +178,8 @@ void Routing::add_vif(AddVif& m) {
     post_to(t.owner, VifRemoved{m.table, m.ifindex, *free});
     return fail(m.table, t.owner, m.request_id, op, s.error());
   }
+  LOG4CPLUS_TRACE(logger(), to_string(m.table).c_str() << ": vif " << int(*free) << " added: " << m.ifname.c_str()
+                                                       << " (ifindex " << m.ifindex << ")");
   Vif vif{*free, m.ifname, false};
   const auto rules = rules_for(m.table, m.ifname);
   bool rules_ok = true;
@@ -206,6 +208,7 @@ void Routing::del_vif(const DelVif& m) {
     // The kernel removes a VIF itself when its interface is unregistered.
     LOG4CPLUS_DEBUG(logger(), to_string(m.table).c_str() << ": del vif: " << s.error().message().c_str());
   }
+  LOG4CPLUS_TRACE(logger(), to_string(m.table).c_str() << ": vif " << int(vif.vif) << " removed: " << vif.ifname.c_str());
   for (const auto& rule : rules_for(m.table, vif.ifname)) {
     if (auto s = kernel_.del_rule(rule); !s && s.error().error != ENOENT)
       fail(m.table, t.owner, 0, "del rule " + vif.ifname, s.error());
@@ -259,6 +262,12 @@ void Routing::set_mfc(SetMfc& m) {
     if (*vif != entry.incoming) entry.outgoing.push_back(OutgoingVif{*vif, o.ttl});
   }
   if (auto s = kernel_.add_mfc(t.socket->get(), entry); !s) return fail(m.table, t.owner, m.request_id, op, s.error());
+  if (logger().isEnabledFor(log4cplus::TRACE_LOG_LEVEL)) {
+    std::string outputs;
+    for (const auto& o : entry.outgoing) outputs += " " + std::to_string(o.vif);
+    LOG4CPLUS_TRACE(logger(), to_string(m.table).c_str() << ": " << op.c_str() << ": vif " << int(entry.incoming)
+                                                         << " ->" << (outputs.empty() ? " none" : outputs.c_str()));
+  }
   t.mfc[{m.source, m.group}] = std::move(entry);
 }
 
@@ -268,7 +277,9 @@ void Routing::del_mfc(const DelMfc& m) {
   Table& t = it->second;
   if (t.mfc.erase({m.source, m.group}) == 0) return;
   if (auto s = kernel_.del_mfc(t.socket->get(), m.source, m.group); !s)
-    fail(m.table, t.owner, 0, "del mfc (" + m.source.to_string() + ", " + m.group.to_string() + ")", s.error());
+    return fail(m.table, t.owner, 0, "del mfc (" + m.source.to_string() + ", " + m.group.to_string() + ")", s.error());
+  LOG4CPLUS_TRACE(logger(), to_string(m.table).c_str() << ": del mfc (" << m.source.to_string().c_str() << ", "
+                                                       << m.group.to_string().c_str() << ")");
 }
 
 void Routing::get_counters(const GetCounters& m) {

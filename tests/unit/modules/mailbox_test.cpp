@@ -116,6 +116,29 @@ TEST(Mailbox, ControlLaneIsNeverRefusedAndComesFirst) {
   EXPECT_TRUE(box.has_room());
 }
 
+// Cause before effect across the lanes: a control message posted while the
+// owner drains (Routing's VifAdded) is handed out before the bulk messages
+// still waiting (the upcall on that VIF, posted after it), beyond `max` too.
+TEST(Mailbox, ControlPostedDuringADrainComesBeforeTheNextBulkMessage) {
+  Mailbox<int> box(8);
+  box.post(1);
+  box.post(2);
+  std::vector<int> got;
+  const auto handled = box.drain(
+      [&](int&& v) {
+        got.push_back(v);
+        if (v == 1) {
+          box.post_control(100);  // as if another thread posted it now...
+          box.post(3);            // ...and then what it caused
+        }
+      },
+      2);
+  EXPECT_EQ(got, (std::vector<int>{1, 100, 2}));
+  EXPECT_EQ(handled, 3u);  // one past `max`: the control message
+  box.drain([&](int&& v) { got.push_back(v); });
+  EXPECT_EQ(got, (std::vector<int>{1, 100, 2, 3}));
+}
+
 TEST(Mailbox, InUseFollowsPostsAndDrains) {
   Mailbox<int> box(3);
   box.post(1);

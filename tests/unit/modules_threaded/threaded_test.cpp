@@ -86,6 +86,58 @@ TEST(MailboxThreaded, ManyProducersOneConsumerKeepPerProducerOrder) {
   EXPECT_EQ(box.dropped(), refused.load());
 }
 
+// Cause before effect across the lanes, with real threads: one thread posts
+// control message i and then tells a second thread, which posts bulk message
+// i (Routing's VifAdded, the kernel, the Receiver's upcall); the owner, always
+// draining, must never hand out bulk i before control i.
+TEST(MailboxThreaded, ControlMessageComesBeforeTheBulkMessageItCaused) {
+  constexpr std::int64_t kCount = 20000;
+  Mailbox<std::int64_t> box(64);
+  std::atomic<std::int64_t> caused{-1};    // the last control message posted
+  std::atomic<std::int64_t> effected{-1};  // the last bulk message posted
+  std::atomic<bool> stop{false};
+  std::int64_t control_seen = -1;
+  std::int64_t bulk_seen = -1;
+  bool ordered = true;
+  std::thread consumer([&] {
+    box.owner().bind_to_current_thread();
+    const auto until = std::chrono::steady_clock::now() + 30s;
+    while (bulk_seen < kCount - 1 && std::chrono::steady_clock::now() < until) {
+      box.wait(100ms);
+      box.drain(
+          [&](std::int64_t&& v) {
+            if (v >= 0) {
+              control_seen = v;
+            } else {
+              bulk_seen = -v - 1;
+              if (bulk_seen > control_seen) ordered = false;
+            }
+          },
+          8);
+    }
+    stop = true;
+  });
+  std::thread cause([&] {
+    for (std::int64_t i = 0; i < kCount && !stop; ++i) {
+      box.post_control(std::int64_t{i});
+      caused.store(i, std::memory_order_release);
+      while (effected.load(std::memory_order_acquire) < i && !stop) std::this_thread::yield();
+    }
+  });
+  std::thread effect([&] {
+    for (std::int64_t i = 0; i < kCount && !stop; ++i) {
+      while (caused.load(std::memory_order_acquire) < i && !stop) std::this_thread::yield();
+      while (!box.post(-i - 1) && !stop) std::this_thread::yield();
+      effected.store(i, std::memory_order_release);
+    }
+  });
+  cause.join();
+  effect.join();
+  consumer.join();
+  EXPECT_EQ(bulk_seen, kCount - 1);
+  EXPECT_TRUE(ordered);
+}
+
 TEST(TimerThreaded, FiresInDeadlineOrderEqualDeadlinesInScheduleOrder) {
   SteadyClockSource clock;
   timer::Timer timer(clock);
