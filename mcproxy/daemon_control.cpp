@@ -202,7 +202,7 @@ json core_counters_of(ProxyInstance& instance) {
     c["groups_upstream"] = upstream_groups;
     for (const auto& [reason, n] : refused) c["refused_" + reason] = n;
     c["dropped_foreign_source"] = i.foreign_source_drops();
-    c["dropped_upcall_unknown_vif"] = i.unknown_vif_upcalls();
+    c["dropped_upcall_stale_vif"] = i.stale_vif_upcalls();
     done(c);
   });
 }

@@ -204,10 +204,18 @@ bool ProxyInstance::from_local_subnet(const std::string& ifname, const Address& 
 void ProxyInstance::on_upcall(const KernelUpcall& u) {
   if (u.kind != UpcallKind::NoCache) return;  // WRONGVIF: the MFC entry is right as it is
   auto it = vifs_.find(u.vif);
+  const LinkState* vif_link = it == vifs_.end() ? nullptr : links_.find(it->second);
+  const bool usable = vif_link != nullptr && vif_link->active && vif_link->vif == u.vif;
   LOG4CPLUS_TRACE(log_, "upcall: (" << u.source.to_string() << ", " << u.group.to_string() << ") on vif " << u.vif
-                                    << (it == vifs_.end() ? std::string(" (unknown)") : " " + it->second));
-  if (it == vifs_.end()) {
-    ++unknown_vif_upcalls_;
+                                    << (it == vifs_.end() ? std::string(" (unknown)") : " " + it->second)
+                                    << (it != vifs_.end() && !usable ? " (not active)" : ""));
+  if (!usable) {
+    // Data on a VIF that is going (its interface went down or left, its
+    // VifRemoved on the way) or gone: nothing to forward, but the kernel's
+    // unresolved entry must not outlive it (routing::DiscardUnresolved), or
+    // the (S,G) waits 10 s when the interface comes straight back.
+    ++stale_vif_upcalls_;
+    modules_.routing.post(routing::DiscardUnresolved{table_, u.vif, u.source, u.group});
     return;
   }
   // doc/configuration.md, alternative-subnets on an upstream: data from other

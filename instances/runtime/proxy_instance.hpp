@@ -94,8 +94,9 @@ class ProxyInstance {
   std::uint64_t mailbox_dropped() const { return mailbox_->dropped(); }
   // Multicast data on an upstream from outside its subnets and alternative-subnets (when set).
   std::uint64_t foreign_source_drops() const { return foreign_source_drops_; }
-  // NOCACHE upcalls for a VIF number this instance does not hold (any more).
-  std::uint64_t unknown_vif_upcalls() const { return unknown_vif_upcalls_; }
+  // NOCACHE upcalls on a VIF number this instance does not hold (any more),
+  // or whose interface is no longer active: answered with DiscardUnresolved.
+  std::uint64_t stale_vif_upcalls() const { return stale_vif_upcalls_; }
   const std::string& last_kernel_failure() const { return last_kernel_failure_; }
   // Interfaces matching a downstream pattern (`ppp*`) refused for lack of VIFs.
   std::uint64_t dynamic_interfaces_refused() const { return dynamic_.refused(); }
@@ -157,7 +158,7 @@ class ProxyInstance {
   std::uint64_t foreign_subnet_drops_ = 0;
   std::optional<TimePoint> last_refusal_log_;
   std::uint64_t foreign_source_drops_ = 0;
-  std::uint64_t unknown_vif_upcalls_ = 0;
+  std::uint64_t stale_vif_upcalls_ = 0;
   std::string last_kernel_failure_;
   RateLimitedLog log_limiter_;  // instance thread: messages hosts or data can trigger
   std::atomic<bool> stop_requested_{false};

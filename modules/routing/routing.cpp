@@ -66,6 +66,7 @@ void Routing::handle(RoutingMessage&& message) {
                  [this](DelVif& m) { del_vif(m); },
                  [this](SetMfc& m) { set_mfc(m); },
                  [this](DelMfc& m) { del_mfc(m); },
+                 [this](DiscardUnresolved& m) { discard_unresolved(m); },
                  [this](GetCounters& m) { get_counters(m); },
                  [](Probe& p) { p.answer(); },
              },
@@ -280,6 +281,27 @@ void Routing::del_mfc(const DelMfc& m) {
     return fail(m.table, t.owner, 0, "del mfc (" + m.source.to_string() + ", " + m.group.to_string() + ")", s.error());
   LOG4CPLUS_TRACE(logger(), to_string(m.table).c_str() << ": del mfc (" << m.source.to_string().c_str() << ", "
                                                        << m.group.to_string().c_str() << ")");
+}
+
+void Routing::discard_unresolved(const DiscardUnresolved& m) {
+  auto it = tables_.find(m.table);
+  if (it == tables_.end()) return;
+  Table& t = it->second;
+  if (t.mfc.contains({m.source, m.group})) return;  // resolved already: its entry stays
+  MfcEntry entry;
+  entry.source = m.source;
+  entry.group = m.group;
+  entry.incoming = m.vif;
+  // Failures change nothing that matters: the kernel's entry then expires by itself.
+  if (auto s = kernel_.add_mfc(t.socket->get(), entry); !s) {
+    LOG4CPLUS_DEBUG(logger(), to_string(m.table).c_str() << ": discard unresolved: " << s.error().message().c_str());
+    return;
+  }
+  if (auto s = kernel_.del_mfc(t.socket->get(), m.source, m.group); !s)
+    LOG4CPLUS_DEBUG(logger(), to_string(m.table).c_str() << ": discard unresolved: " << s.error().message().c_str());
+  LOG4CPLUS_TRACE(logger(), to_string(m.table).c_str() << ": unresolved (" << m.source.to_string().c_str() << ", "
+                                                       << m.group.to_string().c_str() << ") on vif " << int(m.vif)
+                                                       << " discarded");
 }
 
 void Routing::get_counters(const GetCounters& m) {

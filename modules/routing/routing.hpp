@@ -89,6 +89,7 @@ class Routing {
   void del_vif(const DelVif& m);
   void set_mfc(SetMfc& m);
   void del_mfc(const DelMfc& m);
+  void discard_unresolved(const DiscardUnresolved& m);
   void get_counters(const GetCounters& m);
   std::vector<kernel::MrouteRule> rules_for(const TableId& id, const std::string& ifname) const;
   void fail(const TableId& id, const InstanceMailboxRef& owner, std::uint64_t request_id, std::string operation,

@@ -75,6 +75,20 @@ struct DelMfc {
   Address group;
 };
 
+// Answers a NOCACHE upcall the owner cannot use (its VIF is no longer the
+// owner's, or its interface went down): the kernel keeps an unresolved entry
+// for (S,G) for 10 s, queues at most 4 of its datagrams and sends no other
+// upcall meanwhile, so data arriving on the VIF that replaces this one would
+// wait up to 10 s. An entry on `vif` without outputs, added and deleted at
+// once, resolves it (the queued datagrams go nowhere) and the next datagram
+// is upcalled again. Nothing is done when the table has an entry for (S,G).
+struct DiscardUnresolved {
+  TableId table;
+  VifIndex vif = 0;
+  Address source;
+  Address group;
+};
+
 // Reads SIOCGETSGCNT for the table's entries and SIOCGETVIFCNT for its VIFs.
 // Reply: CounterReply with the same request_id. With `max_entries`, at most
 // that many entries in (source, group) order after `after`, and `more` in the
@@ -88,6 +102,7 @@ struct GetCounters {
   bool vifs = true;                                   // also the VIF counters
 };
 
-using RoutingMessage = std::variant<CreateTable, DestroyTable, AddVif, DelVif, SetMfc, DelMfc, GetCounters, Probe>;
+using RoutingMessage =
+    std::variant<CreateTable, DestroyTable, AddVif, DelVif, SetMfc, DelMfc, DiscardUnresolved, GetCounters, Probe>;
 
 }  // namespace mcproxy::routing

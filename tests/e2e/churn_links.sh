@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 8, interface churn: link down/up of a downstream and of the upstream,
-# delete and re-create under the same name, rename away and back, an
+# Issue 8, interface churn: link down/up of a downstream and of the upstream
+# (also in one go, faster than the daemon follows), delete and re-create under the same name, rename away and back, an
 # interface configured but absent at start that appears later, an MTU
 # change, an interface moved to another namespace and back. The daemon
 # survives each; after link up the memberships still valid are forwarded at
@@ -69,6 +69,19 @@ sleep 1
 capture_stop upcap
 check "up0 up: the proxy reports upstream at once" ge "$(count_after upcap "$t_up" "igmp and src 10.1.0.1")" 1
 check "up0 up: the report has $G" capture_has upcap "gaddr $G"
+
+note "2b. upstream up0 down and up in one go (faster than the daemon follows)"
+# Data arriving between the link-up and the daemon removing up0's old VIF is
+# upcalled on that VIF; unanswered, the kernel's unresolved entry would hold
+# the (S,G) back for 10 s after the daemon has added the new VIF.
+capture_start rx1 eth0 flapcap "udp"
+t_flap=$(epoch)
+lab_exec proxy sh -c 'ip link set up0 down; ip link set up0 up'
+sleep 6
+capture_stop flapcap
+after5=$(count_after flapcap "$(awk -v t="$t_flap" 'BEGIN { printf "%.6f", t + 5 }')" "udp and src 10.1.0.2")
+check "up0 flapped: the stream reaches rx1 again within 5 s ($after5 datagrams in the 6th second)" ge "$after5" 10
+check "up0 flapped: forwarding to lan0" has_route 10.1.0.2 $G lan0
 
 note "3. lan1 deleted and re-created under the same name"
 lab_exec proxy ip link del lan1

@@ -221,6 +221,46 @@ TEST_F(RoutingTest, DelVifRemovesItFromForwardingEntries) {
   EXPECT_EQ(kernel.tables().at(fd_of(kTable4)).mfc.begin()->second.outgoing, (std::vector<OutgoingVif>{{2, 1}}));
 }
 
+// An upcall the owner cannot use leaves an unresolved entry that silences
+// the kernel for (S,G) for 10 s: an entry on the upcall's VIF without outputs,
+// added and deleted, resolves it. The VIF need not exist any more.
+TEST_F(RoutingTest, DiscardUnresolvedAddsAndDeletesAnEntryWithoutOutputs) {
+  create(kTable4);
+  const auto before = kernel.calls().size();
+  routing.handle(DiscardUnresolved{kTable4, 3, kSource, kGroup});
+  const auto calls = kernel.calls();
+  ASSERT_EQ(calls.size(), before + 2);
+  const std::string sg = " (" + kSource.to_string() + "," + kGroup.to_string() + ")";
+  EXPECT_EQ(calls[before], "add_mfc fd=" + std::to_string(fd_of(kTable4)) + sg + " iif=3 oifs=");
+  EXPECT_EQ(calls[before + 1], "del_mfc fd=" + std::to_string(fd_of(kTable4)) + sg);
+  EXPECT_TRUE(kernel.tables().at(fd_of(kTable4)).mfc.empty());
+  EXPECT_TRUE(routing.table(kTable4)->mfc.empty());
+  EXPECT_TRUE(events().empty());  // nothing to report
+}
+
+// When the table has an entry for (S,G), nothing was unresolved: it stays.
+TEST_F(RoutingTest, DiscardUnresolvedLeavesAnInstalledEntryAlone) {
+  create(kTable4);
+  add_vif(kTable4, 4, "up0");
+  add_vif(kTable4, 5, "dn0");
+  routing.handle(SetMfc{kTable4, kSource, kGroup, 4, {{5, 1}}, 1});
+  routing.handle(DiscardUnresolved{kTable4, 7, kSource, kGroup});
+  EXPECT_EQ(calls_named("add_mfc").size(), 1u);
+  EXPECT_TRUE(calls_named("del_mfc").empty());
+  EXPECT_EQ(kernel.tables().at(fd_of(kTable4)).mfc.size(), 1u);
+}
+
+// A kernel that refuses the entry changes nothing: no failure goes to the
+// owner (the unresolved entry then expires by itself).
+TEST_F(RoutingTest, DiscardUnresolvedRefusedIsNoFailure) {
+  create(kTable4);
+  (void)events();
+  kernel.fail_next("add_mfc", ENFILE);
+  routing.handle(DiscardUnresolved{kTable4, 3, kSource, kGroup});
+  EXPECT_TRUE(calls_named("del_mfc").empty());
+  EXPECT_TRUE(events().empty());
+}
+
 TEST_F(RoutingTest, CountersAreRepliedToRequester) {
   create(kTable4);
   add_vif(kTable4, 4, "up0");
