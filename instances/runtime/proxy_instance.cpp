@@ -221,8 +221,7 @@ void ProxyInstance::on_upcall(const KernelUpcall& u) {
   // doc/configuration.md, alternative-subnets on an upstream: data from other
   // sources is not taken (counted); without the option every source is.
   if (const auto* ifc = interface_config(it->second); ifc != nullptr && ifc->role == config::Role::Upstream) {
-    const auto* link = links_.find(it->second);
-    if (link != nullptr && !upstream_accepts_source(link->addresses, link->peers, ifc->alternative_subnets, u.source)) {
+    if (!upstream_accepts_source(vif_link->addresses, vif_link->peers, ifc->alternative_subnets, u.source)) {
       ++foreign_source_drops_;
       return;
     }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Issue 8, interface churn: link down/up of a downstream and of the upstream
 # (also in one go, faster than the daemon follows), the upstream removed and
-# added back while its stream flows, delete and re-create under the same name, rename away and back, an
-# interface configured but absent at start that appears later, an MTU
-# change, an interface moved to another namespace and back. The daemon
-# survives each; after link up the memberships still valid are forwarded at
-# once (before the hosts answer) and startup queries go out.
+# added back while its stream flows, delete and re-create under the same
+# name, rename away and back, an interface configured but absent at start
+# that appears later, an MTU change, an interface moved to another
+# namespace and back. The daemon survives each; after link up the
+# memberships still valid are forwarded at once (before the hosts answer)
+# and startup queries go out.
 source "$(dirname "$0")/common.sh"
 e2e_init links "$@"
 lab_proxy_topology || fatal "cannot build the lab"
@@ -71,36 +72,42 @@ capture_stop upcap
 check "up0 up: the proxy reports upstream at once" ge "$(count_after upcap "$t_up" "igmp and src 10.1.0.1")" 1
 check "up0 up: the report has $G" capture_has upcap "gaddr $G"
 
-note "2b. upstream up0 down and up in one go (faster than the daemon follows)"
-# Data arriving after the link-up, between the daemon removing the entry and
-# removing up0's old VIF, is upcalled on that VIF; unanswered, the kernel's
+# stream_back_after NAME CMD...: with a second sender of the same (S,G) at
+# 2000 datagrams/s, runs CMD and sets after5 to how many datagrams of the
+# first stream reached rx1 in the 6th second after it (0 when the (S,G)
+# waited 10 s). Not in a subshell: its senders, captures and checks must
+# reach the teardown and the failure count.
+# Data arriving between the daemon removing up0's entry and removing its old
+# VIF (about a millisecond) is upcalled on that VIF; unanswered, the kernel's
 # unresolved entry would hold the (S,G) back for 10 s after the daemon has
-# added the new VIF. A second sender of the same (S,G) at 2000 datagrams/s
-# makes data in that moment (about a millisecond) likely.
-send_bg src $G 5062 2000 8000
-capture_start rx1 eth0 flapcap "udp"
-sleep 0.5
-t_flap=$(epoch)
-# One `ip` process: the link is up again before the daemon has read the down.
-lab_exec proxy sh -c 'printf "link set up0 down\nlink set up0 up\n" | ip -batch -'
-sleep 6
-capture_stop flapcap
-after5=$(count_after flapcap "$(awk -v t="$t_flap" 'BEGIN { printf "%.6f", t + 5 }')" "udp and src 10.1.0.2 and port 5061")
+# added the new VIF. The fast sender makes data in that moment likely.
+stream_back_after() {
+  local name=$1 t; shift
+  send_bg src $G 5062 2000 8000
+  capture_start rx1 eth0 "$name" "udp"
+  sleep 0.5
+  t=$(epoch)
+  "$@"
+  sleep 6
+  capture_stop "$name"
+  after5=$(count_after "$name" "$(awk -v t="$t" 'BEGIN { printf "%.6f", t + 5 }')" "udp and src 10.1.0.2 and port 5061")
+}
+relink_up0() {  # one `ip` process: the link is up again before the daemon has read the down
+  lab_exec proxy sh -c 'printf "link set up0 down\nlink set up0 up\n" | ip -batch -'
+}
+readd_up0() {
+  check "mcproxyctl interface remove l up0" ctl interface remove l up0
+  check "mcproxyctl interface add l upstream up0" ctl interface add l upstream up0
+}
+
+note "2b. upstream up0 down and up in one go (faster than the daemon follows)"
+stream_back_after flapcap relink_up0
 check "up0 flapped: the stream reaches rx1 again within 5 s ($after5 datagrams in the 6th second)" ge "$after5" 10
 check "up0 flapped: forwarding to lan0" has_route 10.1.0.2 $G lan0
 
 note "2c. upstream up0 removed and added back by the control socket while its stream flows"
-# The link stays up: data keeps arriving between the daemon removing up0's
-# entry and removing its VIF, and is upcalled on the going VIF.
-send_bg src $G 5062 2000 8000
-capture_start rx1 eth0 rmcap "udp"
-sleep 0.5
-t_rm=$(epoch)
-check "mcproxyctl interface remove l up0" ctl interface remove l up0
-check "mcproxyctl interface add l upstream up0" ctl interface add l upstream up0
-sleep 6
-capture_stop rmcap
-after5=$(count_after rmcap "$(awk -v t="$t_rm" 'BEGIN { printf "%.6f", t + 5 }')" "udp and src 10.1.0.2 and port 5061")
+# The link stays up: data keeps arriving while up0's entry and VIF go.
+stream_back_after rmcap readd_up0
 stale=$(ctl --json show stats l | python3 -c "import json,sys
 for s in json.load(sys.stdin)['stats']:
     if s['scope'] == 'instance l': print(s['counters'].get('dropped_upcall_stale_vif'))")
