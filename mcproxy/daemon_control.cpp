@@ -1,6 +1,7 @@
 // The daemon's answers to control requests (doc/control-protocol.md): status
 // gathered from the instance threads, and changes validated as a whole
 // configuration before anything is applied. Runs on the main thread.
+#include "mcproxy/ask_each.hpp"
 #include "mcproxy/control/prometheus.hpp"
 #include "mcproxy/control/responses.hpp"
 #include "modules/config/checker.hpp"
@@ -46,104 +47,89 @@ json counters_json(const Map& m) {
   return o;
 }
 
-// Runs `fn` on the instance's thread; `fn` calls its `done` with the answer
-// (possibly later, e.g. after the kernel's counters arrived).
-json ask(ProxyInstance& instance, std::function<void(ProxyInstance&, std::function<void(json)>)> fn) {
-  auto promise = std::make_shared<std::promise<json>>();
-  auto answer = promise->get_future();
-  auto done = [promise](json j) { promise->set_value(std::move(j)); };
-  if (!instance.post_control([fn, done](ProxyInstance& i) { fn(i, done); }))
-    return json{{"error", "instance " + instance.name() + " is not accepting requests"}};
-  if (answer.wait_for(kAskTimeout) != std::future_status::ready)
-    return json{{"error", "instance " + instance.name() + " did not answer in time"}};
-  return answer.get();
-}
+using Query = InstanceQuery<ProxyInstance>;
 
-json interfaces_of(ProxyInstance& instance) {
-  return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
-    i.request_counters([&i, done](const CounterReply& counters) {
-      json list = json::array();
-      for (const auto& [name, link] : i.links()) {
-        const auto* ifc = i.core().config().find_interface(name);
-        const bool upstream = ifc && ifc->role == config::Role::Upstream;
-        json e{{"instance", i.name()},
-               {"name", name},
-               {"role", upstream ? "upstream" : "downstream"},
-               {"state", link.ifindex == 0 ? "absent" : (link.active ? "up" : "down")},
-               {"ifindex", link.ifindex}};
-        json addrs = json::array();
-        for (const auto& [a, len] : link.addresses) addrs.push_back(a.to_string() + "/" + std::to_string(len));
-        e["addresses"] = addrs;
-        if (const auto* d = i.core().downstream(name)) {
-          e["querier"] = d->is_querier();
-          if (auto q = d->querier_address()) e["querier_address"] = q->to_string();
-          if (link.active) e["host_report_rate"] = link.host_report_rate;
-          // The timers in effect (another querier's QRV and QQI when it is the querier).
-          const config::Timers t = d->timers();
-          e["robustness"] = t.robustness;
-          e["query_interval_ms"] = t.query_interval.count();
-          e["query_response_interval_ms"] = t.query_response_interval.count();
-          e["last_member_query_interval_ms"] = t.last_member_query_interval.count();
-          e["rx"] = counters_json(d->counters().received);
-          e["tx"] = counters_json(d->counters().sent);
-          e["drops"] = counters_json(d->counters().dropped);
-        } else if (const auto* u = i.core().upstream(name)) {
-          e["querier"] = false;
-          e["version"] = std::string(codec::to_string(u->compatibility_mode()));
-          e["rx"] = counters_json(u->counters().received);
-          e["tx"] = counters_json(u->counters().sent);
-          e["drops"] = counters_json(u->counters().dropped);
-        }
-        if (link.vif) {
-          for (const auto& v : counters.vifs) {
-            if (v.vif != *link.vif) continue;
-            e["data"] = json{{"rx_packets", v.counters.packets_in}, {"rx_bytes", v.counters.bytes_in},
-                             {"tx_packets", v.counters.packets_out}, {"tx_bytes", v.counters.bytes_out}};
-          }
-        }
-        list.push_back(e);
+void query_interfaces(ProxyInstance& i, std::function<void(json)> done) {
+  i.request_counters([&i, done](const CounterReply& counters) {
+    json list = json::array();
+    for (const auto& [name, link] : i.links()) {
+      const auto* ifc = i.core().config().find_interface(name);
+      const bool upstream = ifc && ifc->role == config::Role::Upstream;
+      json e{{"instance", i.name()},
+             {"name", name},
+             {"role", upstream ? "upstream" : "downstream"},
+             {"state", link.ifindex == 0 ? "absent" : (link.active ? "up" : "down")},
+             {"ifindex", link.ifindex}};
+      json addrs = json::array();
+      for (const auto& [a, len] : link.addresses) addrs.push_back(a.to_string() + "/" + std::to_string(len));
+      e["addresses"] = addrs;
+      if (const auto* d = i.core().downstream(name)) {
+        e["querier"] = d->is_querier();
+        if (auto q = d->querier_address()) e["querier_address"] = q->to_string();
+        if (link.active) e["host_report_rate"] = link.host_report_rate;
+        // The timers in effect (another querier's QRV and QQI when it is the querier).
+        const config::Timers t = d->timers();
+        e["robustness"] = t.robustness;
+        e["query_interval_ms"] = t.query_interval.count();
+        e["query_response_interval_ms"] = t.query_response_interval.count();
+        e["last_member_query_interval_ms"] = t.last_member_query_interval.count();
+        e["rx"] = counters_json(d->counters().received);
+        e["tx"] = counters_json(d->counters().sent);
+        e["drops"] = counters_json(d->counters().dropped);
+      } else if (const auto* u = i.core().upstream(name)) {
+        e["querier"] = false;
+        e["version"] = std::string(codec::to_string(u->compatibility_mode()));
+        e["rx"] = counters_json(u->counters().received);
+        e["tx"] = counters_json(u->counters().sent);
+        e["drops"] = counters_json(u->counters().dropped);
       }
-      done(json{{"interfaces", list}});
-    });
+      if (link.vif) {
+        for (const auto& v : counters.vifs) {
+          if (v.vif != *link.vif) continue;
+          e["data"] = json{{"rx_packets", v.counters.packets_in}, {"rx_bytes", v.counters.bytes_in},
+                           {"tx_packets", v.counters.packets_out}, {"tx_bytes", v.counters.bytes_out}};
+        }
+      }
+      list.push_back(e);
+    }
+    done(json{{"interfaces", list}});
   });
 }
 
-json groups_of(ProxyInstance& instance) {
-  return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
-    json down = json::array(), up = json::array();
-    for (const auto& [ifname, groups] : i.core().downstream_memberships()) {
-      const auto* router = i.core().downstream(ifname);
-      for (const auto& [group, m] : groups) {
-        json g = membership_json(m);
-        g["instance"] = i.name();
-        g["interface"] = ifname;
-        g["group"] = group.to_string();
-        if (router) {
-          g["hosts"] = addresses(router->hosts(group));
-          g["version"] = std::string(codec::to_string(router->compatibility_mode(group)));
-          // Remaining time of the RFC 3376 §6.2.2 group timer and §6.2.3 source timers.
-          const auto remaining = [&i](std::optional<TimePoint> deadline) -> json {
-            if (!deadline) return nullptr;
-            return std::max<std::int64_t>(0, std::chrono::duration_cast<Duration>(*deadline - i.now()).count());
-          };
-          g["group_timer_ms"] = remaining(router->group_timer(group));
-          for (auto& s : g["sources"])
-            s["timer_ms"] = remaining(router->source_timer(group, boost::asio::ip::make_address(s["address"].get<std::string>())));
-        }
-        down.push_back(g);
+void query_groups(ProxyInstance& i, std::function<void(json)> done) {
+  json down = json::array(), up = json::array();
+  for (const auto& [ifname, groups] : i.core().downstream_memberships()) {
+    const auto* router = i.core().downstream(ifname);
+    for (const auto& [group, m] : groups) {
+      json g = membership_json(m);
+      g["instance"] = i.name();
+      g["interface"] = ifname;
+      g["group"] = group.to_string();
+      if (router) {
+        g["hosts"] = addresses(router->hosts(group));
+        g["version"] = std::string(codec::to_string(router->compatibility_mode(group)));
+        // Remaining time of the RFC 3376 §6.2.2 group timer and §6.2.3 source timers.
+        const auto remaining = [&i](std::optional<TimePoint> deadline) -> json {
+          if (!deadline) return nullptr;
+          return std::max<std::int64_t>(0, std::chrono::duration_cast<Duration>(*deadline - i.now()).count());
+        };
+        g["group_timer_ms"] = remaining(router->group_timer(group));
+        for (auto& s : g["sources"])
+          s["timer_ms"] = remaining(router->source_timer(group, boost::asio::ip::make_address(s["address"].get<std::string>())));
       }
+      down.push_back(g);
     }
-    for (const auto& [ifname, groups] : i.core().upstream_states()) {
-      for (const auto& [group, m] : groups) {
-        json g = membership_json(m);
-        g["instance"] = i.name();
-        g["interface"] = ifname;
-        g["group"] = group.to_string();
-        up.push_back(g);
-      }
+  }
+  for (const auto& [ifname, groups] : i.core().upstream_states()) {
+    for (const auto& [group, m] : groups) {
+      json g = membership_json(m);
+      g["instance"] = i.name();
+      g["interface"] = ifname;
+      g["group"] = group.to_string();
+      up.push_back(g);
     }
-    done(json{{"downstream", down}, {"upstream", up}});
-  });
+  }
+  done(json{{"downstream", down}, {"upstream", up}});
 }
 
 bool is_static(const config::InstanceConfig& cfg, const Address& source, const Address& group) {
@@ -152,74 +138,72 @@ bool is_static(const config::InstanceConfig& cfg, const Address& source, const A
   return false;
 }
 
-json mfc_of(ProxyInstance& instance) {
-  return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
-    i.request_counters([&i, done](const CounterReply& counters) {
-      json list = json::array();
-      // By (S,G): a table of 100 000 entries is one lookup per route, not a scan.
-      std::map<std::pair<Address, Address>, const SgCounters*> by_sg;
-      for (const auto& c : counters.entries) by_sg[{c.source, c.group}] = &c.counters;
-      for (const auto& r : i.core().routes()) {
-        json e{{"instance", i.name()},
-               {"source", r.source.to_string()},
-               {"group", r.group.to_string()},
-               {"upstream", r.input_interface},
-               {"static", is_static(i.core().config(), r.source, r.group)}};
-        json outs = json::array();
-        for (const auto& o : r.outputs) outs.push_back(o);
-        e["downstreams"] = outs;
-        if (auto c = by_sg.find({r.source, r.group}); c != by_sg.end()) {
-          e["packets"] = c->second->packets;
-          e["bytes"] = c->second->bytes;
-          e["wrong_interface"] = c->second->wrong_if;
-        }
-        list.push_back(e);
+void query_mfc(ProxyInstance& i, std::function<void(json)> done) {
+  i.request_counters([&i, done](const CounterReply& counters) {
+    json list = json::array();
+    // By (S,G): a table of 100 000 entries is one lookup per route, not a scan.
+    std::map<std::pair<Address, Address>, const SgCounters*> by_sg;
+    for (const auto& c : counters.entries) by_sg[{c.source, c.group}] = &c.counters;
+    for (const auto& r : i.core().routes()) {
+      json e{{"instance", i.name()},
+             {"source", r.source.to_string()},
+             {"group", r.group.to_string()},
+             {"upstream", r.input_interface},
+             {"static", is_static(i.core().config(), r.source, r.group)}};
+      json outs = json::array();
+      for (const auto& o : r.outputs) outs.push_back(o);
+      e["downstreams"] = outs;
+      if (auto c = by_sg.find({r.source, r.group}); c != by_sg.end()) {
+        e["packets"] = c->second->packets;
+        e["bytes"] = c->second->bytes;
+        e["wrong_interface"] = c->second->wrong_if;
       }
-      done(json{{"mfc", list}});
-    });
-  });
-}
-
-json core_counters_of(ProxyInstance& instance) {
-  return ask(instance, [](ProxyInstance& i, std::function<void(json)> done) {
-    json c = counters_json(i.core().counters());
-    c["kernel_failures"] = i.kernel_failures();
-    c["dropped_foreign_subnet"] = i.foreign_subnet_drops();
-    c["dynamic_interfaces_refused"] = i.dynamic_interfaces_refused();
-    // Overload and limits (doc/operations.md, "Overload and limits").
-    c["dropped_mailbox_full"] = i.mailbox_dropped();
-    std::uint64_t downstream_groups = 0;
-    std::map<std::string, std::uint64_t> refused;
-    for (const auto& [ifname, memberships] : i.core().downstream_memberships()) {
-      downstream_groups += memberships.size();
-      if (const auto* d = i.core().downstream(ifname))
-        for (const auto& [reason, n] : d->counters().dropped)
-          if (reason.starts_with("max-")) refused[reason] += n;
+      list.push_back(e);
     }
-    std::uint64_t upstream_groups = 0;
-    for (const auto& [ifname, state] : i.core().upstream_states()) upstream_groups += state.size();
-    c["groups_downstream"] = downstream_groups;
-    c["groups_upstream"] = upstream_groups;
-    for (const auto& [reason, n] : refused) c["refused_" + reason] = n;
-    c["dropped_foreign_source"] = i.foreign_source_drops();
-    c["dropped_upcall_stale_vif"] = i.stale_vif_upcalls();
-    done(c);
+    done(json{{"mfc", list}});
   });
 }
 
-// Collects `key` lists of every selected instance into one list.
-json collect(const std::vector<ProxyInstance*>& selected, const char* key, json (*one)(ProxyInstance&)) {
-  json all = json::array();
+void query_counters(ProxyInstance& i, std::function<void(json)> done) {
+  json c = counters_json(i.core().counters());
+  c["kernel_failures"] = i.kernel_failures();
+  c["dropped_foreign_subnet"] = i.foreign_subnet_drops();
+  c["dynamic_interfaces_refused"] = i.dynamic_interfaces_refused();
+  // Overload and limits (doc/operations.md, "Overload and limits").
+  c["dropped_mailbox_full"] = i.mailbox_dropped();
+  std::uint64_t downstream_groups = 0;
+  std::map<std::string, std::uint64_t> refused;
+  for (const auto& [ifname, memberships] : i.core().downstream_memberships()) {
+    downstream_groups += memberships.size();
+    if (const auto* d = i.core().downstream(ifname))
+      for (const auto& [reason, n] : d->counters().dropped)
+        if (reason.starts_with("max-")) refused[reason] += n;
+  }
+  std::uint64_t upstream_groups = 0;
+  for (const auto& [ifname, state] : i.core().upstream_states()) upstream_groups += state.size();
+  c["groups_downstream"] = downstream_groups;
+  c["groups_upstream"] = upstream_groups;
+  for (const auto& [reason, n] : refused) c["refused_" + reason] = n;
+  c["dropped_foreign_source"] = i.foreign_source_drops();
+  c["dropped_upcall_stale_vif"] = i.stale_vif_upcalls();
+  done(c);
+}
+
+// Asks every selected instance and joins their `keys` lists into one list
+// each; instances that did not answer are named under "warnings".
+json collect(const std::vector<ProxyInstance*>& selected, std::initializer_list<const char*> keys,
+             const Query& query) {
+  json out = json::object();
+  for (const char* key : keys) out[key] = json::array();
   std::vector<std::string> errors;
-  for (auto* instance : selected) {
-    json part = one(*instance);
+  for (auto& part : ask_each(selected, query, kAskTimeout)) {
     if (part.contains("error")) {
       errors.push_back(part["error"].get<std::string>());
       continue;
     }
-    for (auto& e : part[key]) all.push_back(std::move(e));
+    for (const char* key : keys)
+      for (auto& e : part[key]) out[key].push_back(std::move(e));
   }
-  json out{{key, all}};
   if (!errors.empty()) out["warnings"] = errors;
   return out;
 }
@@ -337,19 +321,11 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               return reply(control::make_ok(json{{"instances", list}}));
             }
             case control::ShowWhat::Interfaces:
-              return reply(control::make_ok(collect(*selected, "interfaces", interfaces_of)));
-            case control::ShowWhat::Groups: {
-              json down = json::array(), up = json::array();
-              for (auto* i : *selected) {
-                json part = groups_of(*i);
-                if (part.contains("error")) continue;
-                for (auto& g : part["downstream"]) down.push_back(std::move(g));
-                for (auto& g : part["upstream"]) up.push_back(std::move(g));
-              }
-              return reply(control::make_ok(json{{"downstream", down}, {"upstream", up}}));
-            }
+              return reply(control::make_ok(collect(*selected, {"interfaces"}, query_interfaces)));
+            case control::ShowWhat::Groups:
+              return reply(control::make_ok(collect(*selected, {"downstream", "upstream"}, query_groups)));
             case control::ShowWhat::Mfc:
-              return reply(control::make_ok(collect(*selected, "mfc", mfc_of)));
+              return reply(control::make_ok(collect(*selected, {"mfc"}, query_mfc)));
             case control::ShowWhat::Stats: {
               json stats = json::array();
               const auto rc = receiver_.counters();
@@ -374,8 +350,9 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               stats.push_back(json{{"scope", "timer"},
                                    {"counters", json{{"dropped_messages", timer_.dropped_messages()},
                                                      {"undelivered", timer_.undelivered()}}}});
-              for (auto* i : *selected)
-                stats.push_back(json{{"scope", "instance " + i->name()}, {"counters", core_counters_of(*i)}});
+              const auto counters = ask_each(*selected, query_counters, kAskTimeout);
+              for (std::size_t k = 0; k < selected->size(); ++k)
+                stats.push_back(json{{"scope", "instance " + (*selected)[k]->name()}, {"counters", counters[k]}});
               return reply(control::make_ok(json{{"stats", stats}}));
             }
           }
@@ -511,8 +488,13 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           w.family("mcproxy_routing_failures_total", control::PrometheusWriter::Type::Counter,
                    "kernel multicast routing calls that failed");
           w.sample({}, routing_.failures());
-          for (auto& [name, instance] : instances_) {
-            json c = core_counters_of(*instance);
+          std::vector<ProxyInstance*> all;
+          for (auto& [name, instance] : instances_) all.push_back(instance.get());
+          const auto counters = ask_each(all, query_counters, kAskTimeout);
+          const auto entries = ask_each(all, query_mfc, kAskTimeout);
+          for (std::size_t k = 0; k < all.size(); ++k) {
+            const std::string& name = all[k]->name();
+            const json& c = counters[k];
             if (c.contains("groups_downstream")) {
               w.family("mcproxy_instance_groups", control::PrometheusWriter::Type::Gauge,
                        "groups with members on the downstreams, and reported upstream");
@@ -526,7 +508,7 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
                        "events dropped on a full instance mailbox");
               w.sample({{"instance", name}}, c["dropped_mailbox_full"].get<std::uint64_t>());
             }
-            json mfc = mfc_of(*instance);
+            const json& mfc = entries[k];
             w.family("mcproxy_mfc_entries", control::PrometheusWriter::Type::Gauge, "installed forwarding entries");
             w.sample({{"instance", name}}, static_cast<std::uint64_t>(mfc.contains("mfc") ? mfc["mfc"].size() : 0));
             if (!mfc.contains("mfc")) continue;
