@@ -83,7 +83,7 @@ TableId Daemon::allocate_table(const config::InstanceConfig& cfg) {
 void Daemon::start_instance(const config::InstanceConfig& cfg) {
   auto table = allocate_table(cfg);
   auto instance = std::make_unique<instances::ProxyInstance>(
-      running_.protocol_of(cfg), cfg, table, instances::Modules{kernel_, receiver_, sender_, routing_, timer_, clock_});
+      running_.protocol_of(cfg), cfg, table, instances::Modules{kernel_, receiver_, sender_, routing_, timer_, clock_, instance_totals_});
   instance->start();
   LOG4CPLUS_INFO(log_, "instance " << cfg.name << " uses " << to_string(table));
   instances_[cfg.name] = std::move(instance);

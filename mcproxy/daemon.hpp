@@ -91,6 +91,8 @@ class Daemon final : public control::ControlHandler {
   Mailbox<std::function<void()>> main_mailbox_{1024};
   config::Configuration running_;
   std::map<std::string, std::unique_ptr<instances::ProxyInstance>> instances_;
+  // What every instance took from the Receiver since start, stopped ones included.
+  std::shared_ptr<instances::InstanceTotals> instance_totals_ = std::make_shared<instances::InstanceTotals>();
   bool started_ = false;
   ThreadWatch watch_{main_mailbox_};
   std::map<std::string, InstanceSummary> summaries_;  // by instance, from the last probes

@@ -186,6 +186,13 @@ void query_counters(ProxyInstance& i, std::function<void(json)> done) {
   for (const auto& [reason, n] : refused) c["refused_" + reason] = n;
   c["dropped_foreign_source"] = i.foreign_source_drops();
   c["dropped_upcall_stale_vif"] = i.stale_vif_upcalls();
+  // What the instance took from its mailbox and what became of it (doc/operations.md, "Counters").
+  c["packets"] = i.packets();
+  c["packets_handled"] = i.packets_handled();
+  c["dropped_inactive_link"] = i.inactive_link_drops();
+  c["upcalls"] = i.upcalls();
+  c["upcalls_handled"] = i.upcalls_handled();
+  c["upcalls_wrong_vif"] = i.wrong_vif_upcalls();
   done(c);
 }
 
@@ -343,10 +350,18 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               stats.push_back(json{{"scope", "receiver"}, {"counters", receiver}});
               const auto sc = sender_.counters();
               stats.push_back(json{{"scope", "sender"},
-                                   {"counters", json{{"sent", sc.sent}, {"send_errors", sc.send_errors},
+                                   {"counters", json{{"asked", sc.asked},
+                                                     {"sent", sc.sent},
+                                                     {"send_errors", sc.send_errors},
                                                      {"invalid_requests", sc.invalid_requests},
-                                                     {"dropped_mailbox_full", sender_.mailbox().dropped()}}}});
+                                                     {"dropped_mailbox_full", sc.dropped_mailbox_full}}}});
               stats.push_back(json{{"scope", "routing"}, {"counters", json{{"kernel_failures", routing_.failures()}}}});
+              // Every instance since start, stopped ones included: what the
+              // Receiver delivered ends here (doc/operations.md, "Counters").
+              stats.push_back(json{{"scope", "instances"},
+                                   {"counters", json{{"packets", instance_totals_->packets.load()},
+                                                     {"upcalls", instance_totals_->upcalls.load()},
+                                                     {"discarded_at_stop", instance_totals_->discarded.load()}}}});
               stats.push_back(json{{"scope", "timer"},
                                    {"counters", json{{"dropped_messages", timer_.dropped_messages()},
                                                      {"undelivered", timer_.undelivered()}}}});
@@ -478,13 +493,19 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           for (std::size_t k = 0; k < rc.drops.size(); ++k)
             w.sample({{"reason", std::string(receiver::to_string(static_cast<receiver::DropReason>(k)))}}, rc.drops[k]);
           const auto sc = sender_.counters();
+          w.family("mcproxy_sender_requests_total", control::PrometheusWriter::Type::Counter,
+                   "IGMP/MLD packets the instances asked the Sender to send");
+          w.sample({}, sc.asked);
           w.family("mcproxy_sender_packets_total", control::PrometheusWriter::Type::Counter, "IGMP/MLD packets sent");
           w.sample({}, sc.sent);
           w.family("mcproxy_sender_errors_total", control::PrometheusWriter::Type::Counter, "sends the kernel refused");
           w.sample({}, sc.send_errors);
+          w.family("mcproxy_sender_invalid_requests_total", control::PrometheusWriter::Type::Counter,
+                   "packets refused before sending (wrong family, no interface, IPv6 source not link-local)");
+          w.sample({}, sc.invalid_requests);
           w.family("mcproxy_sender_mailbox_drops_total", control::PrometheusWriter::Type::Counter,
                    "packets to send dropped on the Sender's full mailbox");
-          w.sample({}, sender_.mailbox().dropped());
+          w.sample({}, sc.dropped_mailbox_full);
           w.family("mcproxy_routing_failures_total", control::PrometheusWriter::Type::Counter,
                    "kernel multicast routing calls that failed");
           w.sample({}, routing_.failures());

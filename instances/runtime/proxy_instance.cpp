@@ -9,6 +9,7 @@
 #include "modules/routing/routing.hpp"
 #include "modules/sender/sender.hpp"
 #include "modules/timer/timer.hpp"
+#include "modules/common/thread_name.hpp"
 
 #include <log4cplus/loggingmacros.h>
 
@@ -60,7 +61,7 @@ ProxyInstance::ProxyInstance(config::Protocol protocol, config::InstanceConfig c
       log_(log4cplus::Logger::getInstance("mcproxy.instance." + cfg.name)),
       dynamic_(with_config(cfg)),
       core_(std::make_unique<ProxyCore>(protocol, dynamic_.effective(), make_random())),
-      mailbox_(std::make_shared<InstanceMailbox>(mailbox_capacity(cfg))),
+      mailbox_(make_instance_mailbox(mailbox_capacity(cfg), modules_.totals)),
       control_(256),
       links_(config::family_of(protocol)),
       subscriber_id_(g_next_subscriber.fetch_add(1)) {
@@ -95,6 +96,7 @@ bool ProxyInstance::post_control(std::function<void(ProxyInstance&)> fn) {
 }
 
 void ProxyInstance::loop() {
+  name_this_thread("mcpx:" + name_);
   mailbox_->owner().bind_to_current_thread();
   control_.owner().bind_to_current_thread();
   LOG4CPLUS_INFO(log_, "instance " << name_ << " started (" << to_string(table_) << ")");
@@ -127,8 +129,12 @@ void ProxyInstance::handle(InstanceEvent&& event) {
       [this](auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, ReceivedPacket>) {
+          ++packets_;
+          if (modules_.totals) modules_.totals->packets.fetch_add(1, std::memory_order_relaxed);
           on_packet(e);
         } else if constexpr (std::is_same_v<T, KernelUpcall>) {
+          ++upcalls_;
+          if (modules_.totals) modules_.totals->upcalls.fetch_add(1, std::memory_order_relaxed);
           on_upcall(e);
         } else if constexpr (std::is_same_v<T, TimerExpired>) {
           on_timer(e);
@@ -170,12 +176,16 @@ void ProxyInstance::handle(InstanceEvent&& event) {
 
 void ProxyInstance::on_packet(ReceivedPacket& p) {
   const std::string* name = links_.name_of(p.ifindex);
-  if (name == nullptr || !links_.find(*name)->active) return;  // registration raced a removal
+  if (name == nullptr || !links_.find(*name)->active) {  // registration raced a removal
+    ++inactive_link_drops_;
+    return;
+  }
   const std::string ifname = *name;
   if (core_->downstream(ifname) != nullptr && !from_local_subnet(ifname, p.packet.source)) {
     ++foreign_subnet_drops_;
     return;
   }
+  ++packets_handled_;
   CoreEffects out;
   core_->handle_packet(ifname, p.packet, now(), out);
   apply(out);
@@ -202,7 +212,10 @@ bool ProxyInstance::from_local_subnet(const std::string& ifname, const Address& 
 }
 
 void ProxyInstance::on_upcall(const KernelUpcall& u) {
-  if (u.kind != UpcallKind::NoCache) return;  // WRONGVIF: the MFC entry is right as it is
+  if (u.kind != UpcallKind::NoCache) {  // WRONGVIF: the MFC entry is right as it is
+    ++wrong_vif_upcalls_;
+    return;
+  }
   auto it = vifs_.find(u.vif);
   const LinkState* vif_link = it == vifs_.end() ? nullptr : links_.find(it->second);
   const bool usable = vif_link != nullptr && vif_link->active && vif_link->vif == u.vif;
@@ -226,6 +239,7 @@ void ProxyInstance::on_upcall(const KernelUpcall& u) {
       return;
     }
   }
+  ++upcalls_handled_;
   CoreEffects out;
   core_->handle_data(it->second, u.source, u.group, now(), out);
   apply(out);

@@ -5,6 +5,7 @@
 
 #include "instances/proxy/proxy_core.hpp"
 #include "instances/runtime/dynamic_interfaces.hpp"
+#include "instances/runtime/instance_mailbox.hpp"
 #include "instances/runtime/link_table.hpp"
 #include "modules/config/config.hpp"
 #include "modules/common/instance_event.hpp"
@@ -35,7 +36,8 @@ namespace timer { class Timer; }
 
 namespace mcproxy::instances {
 
-// The module threads an instance talks to (all outlive every instance).
+// The module threads an instance talks to (all outlive every instance), and
+// the daemon's totals.
 struct Modules {
   kernel::KernelApi& kernel;
   receiver::Receiver& receiver;
@@ -43,6 +45,7 @@ struct Modules {
   routing::Routing& routing;
   timer::Timer& timer;
   const ClockSource& clock;
+  std::shared_ptr<InstanceTotals> totals;  // shared: a mailbox may outlive its instance and the daemon's member
 };
 
 // Threading contract:
@@ -88,6 +91,20 @@ class ProxyInstance {
   // Reads the kernel's counters of this table; `done` runs on this thread.
   void request_counters(std::function<void(const CounterReply&)> done);
   std::uint64_t kernel_failures() const { return kernel_failures_; }
+  // What this instance took from its mailbox, and what became of it
+  // (doc/operations.md, "Counters"):
+  //   packets = packets_handled + inactive_link_drops + foreign_subnet_drops
+  //   upcalls = upcalls_handled + wrong_vif_upcalls + stale_vif_upcalls + foreign_source_drops
+  std::uint64_t packets() const { return packets_; }
+  std::uint64_t upcalls() const { return upcalls_; }
+  std::uint64_t packets_handled() const { return packets_handled_; }
+  std::uint64_t upcalls_handled() const { return upcalls_handled_; }
+  // Packets read on an interface this instance no longer (or not yet) has active:
+  // a registration that raced a removal or link down.
+  std::uint64_t inactive_link_drops() const { return inactive_link_drops_; }
+  // WRONGVIF upcalls: data of an entry arriving on another interface than its
+  // input; the entry is right as it is.
+  std::uint64_t wrong_vif_upcalls() const { return wrong_vif_upcalls_; }
   // IGMP/MLD messages on a downstream from outside its subnets and alternative-subnets.
   std::uint64_t foreign_subnet_drops() const { return foreign_subnet_drops_; }
   // Packets and upcalls the instance mailbox refused (its bulk lane was full).
@@ -155,6 +172,12 @@ class ProxyInstance {
   std::optional<TimePoint> timer_deadline_;
   std::uint64_t subscriber_id_;
   std::uint64_t kernel_failures_ = 0;
+  std::uint64_t packets_ = 0;
+  std::uint64_t upcalls_ = 0;
+  std::uint64_t packets_handled_ = 0;
+  std::uint64_t upcalls_handled_ = 0;
+  std::uint64_t inactive_link_drops_ = 0;
+  std::uint64_t wrong_vif_upcalls_ = 0;
   std::uint64_t foreign_subnet_drops_ = 0;
   std::optional<TimePoint> last_refusal_log_;
   std::uint64_t foreign_source_drops_ = 0;

@@ -7,6 +7,7 @@
 #include "mcproxy/control/peer_access.hpp"
 #include "mcproxy/control/reply_queue.hpp"
 #include "mcproxy/control/responses.hpp"
+#include "modules/common/thread_name.hpp"
 
 #include <log4cplus/logger.h>
 #include <log4cplus/loggingmacros.h>
@@ -88,7 +89,12 @@ class ControlServer::Impl {
     return {};
   }
 
-  void start_thread() { thread_ = std::thread([this] { run(); }); }
+  void start_thread() {
+    thread_ = std::thread([this] {
+      name_this_thread("mcpx-control");
+      run();
+    });
+  }
 
   void stop() {
     if (!thread_.joinable()) return;

@@ -3,6 +3,7 @@
 #include "modules/receiver/receiver.hpp"
 
 #include "modules/kernel/upcall.hpp"
+#include "modules/common/thread_name.hpp"
 
 #include <log4cplus/logger.h>
 #include <log4cplus/loggingmacros.h>
@@ -102,6 +103,7 @@ void Receiver::stop() {
 }
 
 void Receiver::loop() {
+  name_this_thread("mcpx-receiver");
   mailbox_.owner().bind_to_current_thread();
   while (!stop_requested_.load()) {
     if (!run_once(std::chrono::milliseconds(-1))) break;

@@ -3,6 +3,7 @@
 #include "modules/routing/routing.hpp"
 
 #include "modules/routing/table_probe.hpp"
+#include "modules/common/thread_name.hpp"
 
 #include <log4cplus/logger.h>
 #include <log4cplus/loggingmacros.h>
@@ -42,6 +43,7 @@ void Routing::stop() {
 }
 
 void Routing::loop() {
+  name_this_thread("mcpx-routing");
   mailbox_.owner().bind_to_current_thread();
   remove_stale_rules();
   while (!stop_requested_.load()) {

@@ -3,6 +3,7 @@
 #include "modules/sender/sender.hpp"
 
 #include "modules/codec/codec.hpp"
+#include "modules/common/thread_name.hpp"
 
 #include <log4cplus/logger.h>
 #include <log4cplus/loggingmacros.h>
@@ -61,9 +62,22 @@ void Sender::stop() {
   mailbox_.owner().unbind();
 }
 
+bool Sender::post(SenderMessage message) {
+  const bool packet = std::holds_alternative<SendPacket>(message);
+  if (packet) asked_.fetch_add(1, std::memory_order_relaxed);
+  if (mailbox_.post(std::move(message))) return true;
+  if (packet) refused_.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
 SenderCounters Sender::counters() const {
-  return SenderCounters{sent_.load(std::memory_order_relaxed), send_errors_.load(std::memory_order_relaxed),
-                        invalid_.load(std::memory_order_relaxed)};
+  SenderCounters c;
+  c.sent = sent_.load(std::memory_order_relaxed);
+  c.send_errors = send_errors_.load(std::memory_order_relaxed);
+  c.invalid_requests = invalid_.load(std::memory_order_relaxed);
+  c.dropped_mailbox_full = refused_.load(std::memory_order_relaxed);
+  c.asked = asked_.load(std::memory_order_relaxed);
+  return c;
 }
 
 void Sender::run_once(std::chrono::milliseconds timeout) {
@@ -72,6 +86,7 @@ void Sender::run_once(std::chrono::milliseconds timeout) {
 }
 
 void Sender::loop() {
+  name_this_thread("mcpx-sender");
   mailbox_.owner().bind_to_current_thread();
   while (!stop_requested_.load()) run_once(std::chrono::milliseconds(-1));
   // What was posted before stop() still goes out: the leave reports of

@@ -13,10 +13,16 @@
 
 namespace mcproxy::sender {
 
+// Every packet an instance asks the Sender to send ends in exactly one of
+// the other four (doc/operations.md, "Counters"):
+//   asked = sent + send_errors + invalid_requests + dropped_mailbox_full
+// once the mailbox is empty.
 struct SenderCounters {
+  std::uint64_t asked = 0;             // SendPacket posted (accepted or not)
   std::uint64_t sent = 0;
   std::uint64_t send_errors = 0;       // the kernel refused (errno logged, rate-limited by the caller's pace)
   std::uint64_t invalid_requests = 0;  // family mismatch, no ifindex, non-link-local IPv6 source
+  std::uint64_t dropped_mailbox_full = 0;  // SendPacket refused by the full mailbox (not the watchdog's probes)
 };
 
 // Threading contract:
@@ -33,7 +39,7 @@ class Sender {
   kernel::KernelStatus start();  // opens both send sockets, then starts the thread
   void stop();
 
-  bool post(SenderMessage message) { return mailbox_.post(std::move(message)); }
+  bool post(SenderMessage message);
   Mailbox<SenderMessage>& mailbox() { return mailbox_; }
   SenderCounters counters() const;
 
@@ -49,6 +55,8 @@ class Sender {
   Mailbox<SenderMessage> mailbox_;
   Fd socket_v4_;
   Fd socket_v6_;
+  std::atomic<std::uint64_t> asked_{0};
+  std::atomic<std::uint64_t> refused_{0};
   std::atomic<std::uint64_t> sent_{0};
   std::atomic<std::uint64_t> send_errors_{0};
   std::atomic<std::uint64_t> invalid_{0};

@@ -1,6 +1,7 @@
 // The Timer module's thread loop: ppoll on the mailbox eventfd with a timeout
 // equal to the time left until the earliest deadline.
 #include "modules/timer/timer.hpp"
+#include "modules/common/thread_name.hpp"
 
 #include <log4cplus/logger.h>
 #include <log4cplus/loggingmacros.h>
@@ -96,6 +97,7 @@ void Timer::run_once(Duration max_wait) {
 }
 
 void Timer::loop() {
+  name_this_thread("mcpx-timer");
   mailbox_.owner().bind_to_current_thread();
   while (!stop_requested_.load()) run_once(std::chrono::hours(1));
 }

@@ -123,7 +123,9 @@ e2e_stop_daemon() {  # SIGTERM and wait (bounded); fails the test if it does not
   [ "$E2E_DAEMON_EXIT" = 0 ] || echo "     (mcproxy exit status $E2E_DAEMON_EXIT)"
 }
 
-ctl() { "$E2E_CTL" --socket "$E2E_SOCK" --timeout 5 "$@"; }
+# E2E_CTL_TIMEOUT (5 s): how long mcproxyctl waits for an answer; a scenario
+# whose status answers are large (many_instances: 512 interfaces) sets more.
+ctl() { "$E2E_CTL" --socket "$E2E_SOCK" --timeout "${E2E_CTL_TIMEOUT:-5}" "$@"; }
 
 # --- traffic ----------------------------------------------------------------------
 

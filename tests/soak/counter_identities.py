@@ -16,10 +16,23 @@ fails. The identities (doc/operations.md, "Soak test"):
   receiver, dispatch:  packets + upcalls = delivered + drop_mailbox full
                        + drop_instance gone
   receiver, decoding:  drop_decode failed = sum of decode_error_*
+  receiver, instances: delivered = the instances scope's packets + upcalls
+                       + discarded_at_stop (every instance since start)
+  instance, packets:   packets = packets_handled + dropped_inactive_link
+                       + dropped_foreign_subnet
+  instance, upcalls:   upcalls = upcalls_handled + upcalls_wrong_vif
+                       + dropped_upcall_stale_vif + dropped_foreign_source
+  sender:              asked = sent + send_errors + invalid_requests
+                       + dropped_mailbox_full
   instances, limits:   refused_<limit> of an instance = the sum of the
                        <limit> drops of its downstreams (show interfaces)
   stats and metrics:   every counter that did not change between STATS1 and
                        STATS2 has the same value in METRICS
+
+The identities that span threads (receiver and instances, sender) hold only
+for a daemon with empty mailboxes: their counters must be the same in STATS1
+and STATS2. If they are not, the script exits 2 (read again later) unless
+--final is given, in which case it checks STATS2 as it is.
 """
 import json
 import re
@@ -84,6 +97,42 @@ decode = sum(v for k, v in rc1.items() if k.startswith("decode_error_"))
 report(drop(rc1, "decode failed") == decode,
        f"receiver, decoding: drop_decode failed {drop(rc1, 'decode failed')} = sum of decode_error_* {decode}")
 
+# Across threads: only on a settled daemon (the same values in both reads).
+settled = all(s1.get(scope) == s2.get(scope) for scope in set(s1) | set(s2)
+              if scope in ("receiver", "sender", "instances") or scope.startswith("instance "))
+if not settled and "--final" not in sys.argv:
+    print("     (counters still moving between the two reads: read again)")
+    sys.exit(2)
+settled_scopes = s1 if settled else s2
+tot = settled_scopes.get("instances")
+rc = settled_scopes["receiver"]
+if tot is None:
+    report(False, "receiver, instances: the daemon has no instances scope")
+else:
+    report(rc.get("delivered") == tot["packets"] + tot["upcalls"] + tot["discarded_at_stop"],
+           f"receiver, instances: delivered {rc.get('delivered')} = instances' packets {tot['packets']}"
+           f" + upcalls {tot['upcalls']} + discarded at stop {tot['discarded_at_stop']}")
+for scope, c in settled_scopes.items():
+    if not scope.startswith("instance ") or "error" in c:
+        continue
+    report(c.get("packets") == c.get("packets_handled", 0) + c.get("dropped_inactive_link", 0)
+           + c.get("dropped_foreign_subnet", 0),
+           f"{scope}, packets: packets {c.get('packets')} = handled {c.get('packets_handled')}"
+           f" + inactive link {c.get('dropped_inactive_link')} + foreign subnet {c.get('dropped_foreign_subnet')}")
+    report(c.get("upcalls") == c.get("upcalls_handled", 0) + c.get("upcalls_wrong_vif", 0)
+           + c.get("dropped_upcall_stale_vif", 0) + c.get("dropped_foreign_source", 0),
+           f"{scope}, upcalls: upcalls {c.get('upcalls')} = handled {c.get('upcalls_handled')}"
+           f" + wrong vif {c.get('upcalls_wrong_vif')} + stale vif {c.get('dropped_upcall_stale_vif')}"
+           f" + foreign source {c.get('dropped_foreign_source')}")
+sc = settled_scopes.get("sender", {})
+if "asked" in sc:
+    outcome = sc["sent"] + sc["send_errors"] + sc["invalid_requests"] + sc["dropped_mailbox_full"]
+    report(sc["asked"] == outcome,
+           f"sender: asked {sc['asked']} = sent {sc['sent']} + send errors {sc['send_errors']}"
+           f" + invalid {sc['invalid_requests']} + mailbox full {sc['dropped_mailbox_full']}")
+else:
+    report(False, "sender: the daemon has no asked counter")
+
 for scope, c in s1.items():
     if not scope.startswith("instance "):
         continue
@@ -101,7 +150,9 @@ for k, v in rc1.items():
         pairs.append(("receiver", k, ("mcproxy_receiver_drops_total", (("reason", k[5:]),))))
     elif k.startswith("decode_error_"):
         pairs.append(("receiver", k, ("mcproxy_receiver_decode_errors_total", (("reason", k[13:]),))))
-pairs += [("sender", "sent", ("mcproxy_sender_packets_total", ())),
+pairs += [("sender", "asked", ("mcproxy_sender_requests_total", ())),
+          ("sender", "invalid_requests", ("mcproxy_sender_invalid_requests_total", ())),
+          ("sender", "sent", ("mcproxy_sender_packets_total", ())),
           ("sender", "send_errors", ("mcproxy_sender_errors_total", ())),
           ("sender", "dropped_mailbox_full", ("mcproxy_sender_mailbox_drops_total", ())),
           ("routing", "kernel_failures", ("mcproxy_routing_failures_total", ()))]

@@ -101,5 +101,45 @@ TEST_F(SenderTest, PostedPacketIsSentByRunOnce) {
   EXPECT_EQ(kernel.sent().size(), 1u);
 }
 
+// doc/operations.md, "Counters": asked = sent + send_errors +
+// invalid_requests + dropped_mailbox_full once the mailbox is empty.
+TEST(SenderCountersTest, EveryPacketAskedEndsInExactlyOneOutcome) {
+  FakeKernel kernel;
+  Sender sender{kernel, 2};
+  ASSERT_TRUE(sender.open());
+  kernel.fail_next("send_ipv4", ENETDOWN);
+  EXPECT_TRUE(sender.post(SendPacket{4, query_v4()}));   // the kernel refuses it
+  EXPECT_TRUE(sender.post(SendPacket{0, query_v4()}));   // no interface: invalid
+  EXPECT_FALSE(sender.post(SendPacket{4, query_v4()}));  // the mailbox is full
+  EXPECT_FALSE(sender.post(SendPacket{4, query_v4()}));
+  sender.run_once(std::chrono::milliseconds(0));
+  EXPECT_TRUE(sender.post(SendPacket{4, query_v4()}));  // sent
+  sender.run_once(std::chrono::milliseconds(0));
+  const auto c = sender.counters();
+  EXPECT_EQ(c.asked, 5u);
+  EXPECT_EQ(c.sent, 1u);
+  EXPECT_EQ(c.send_errors, 1u);
+  EXPECT_EQ(c.invalid_requests, 1u);
+  EXPECT_EQ(c.dropped_mailbox_full, 2u);
+  EXPECT_EQ(c.asked, c.sent + c.send_errors + c.invalid_requests + c.dropped_mailbox_full);
+}
+
+// The watchdog's probes share the mailbox but are not packets: a probe refused
+// by a full mailbox counts neither as asked nor as a dropped packet.
+TEST(SenderCountersTest, AProbeIsNeitherAskedNorADroppedPacket) {
+  FakeKernel kernel;
+  Sender sender{kernel, 1};
+  ASSERT_TRUE(sender.open());
+  int answered = 0;
+  EXPECT_TRUE(sender.post(Probe{[&answered] { ++answered; }}));
+  EXPECT_FALSE(sender.post(Probe{[&answered] { ++answered; }}));  // full
+  sender.run_once(std::chrono::milliseconds(0));
+  EXPECT_EQ(answered, 1);
+  const auto c = sender.counters();
+  EXPECT_EQ(c.asked, 0u);
+  EXPECT_EQ(c.dropped_mailbox_full, 0u);
+  EXPECT_EQ(sender.mailbox().dropped(), 1u);  // the mailbox itself counts every refusal
+}
+
 }  // namespace
 }  // namespace mcproxy::sender
