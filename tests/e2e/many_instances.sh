@@ -97,9 +97,12 @@ note "start-up: $startup_ms ms until $total interfaces were up"
 # (a lone join, as in tests/perf/latency.sh: the kernel holds the first packets
 # of the unresolved (S,G) and releases them when the daemon installs the MFC
 # entry, so "first forwarded packet - report" is the daemon's share).
-# Bounded: the schedule plus 12 s; both end as soon as every sampled host has
+# Bounded: the schedule plus 20 s; both end as soon as every sampled host has
 # counted 20 packets (the receiver then leaves a file the sender looks for),
-# so a slow machine (an emulated guest) gets time and a fast one does not wait.
+# so a slow machine gets time and a fast one does not wait. (The ASan and
+# coverage build in the emulated guest of tests/vm/run.sh serves some joins
+# only 10-13 s after the report, while its threads are saturated by the
+# first query rounds of 496 downstreams; nothing is lost there.)
 printf '%s\n' "${samples[@]}" >"$E2E_WORK/samples.txt"
 t_sched=$(python3 -c "import time; print(time.time() + 1.5)")
 # (Written to a file first: a background job's stdin is /dev/null.)
@@ -114,7 +117,7 @@ for i, (k, j) in enumerate(pairs):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, f"s{k}".encode())
     s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 16)
     socks.append((t0 + i * 0.06, s, f"239.60.{k}.{j}"))
-end = t0 + len(pairs) * 0.06 + 12.1
+end = t0 + len(pairs) * 0.06 + 20.1
 while (now := time.time()) < end and not os.path.exists(done):  # 200 packets/s per started group
     for start, s, g in socks:
         if now >= start:
@@ -141,7 +144,7 @@ for i, (k, j) in enumerate(pairs):
     local = fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", ifname.encode()))[20:24]  # SIOCGIFADDR
     socks[s] = [f"d{k}_{j}", 0]
     pending.append((t0 + i * 0.06 + 0.2, s, socket.inet_aton(f"239.60.{k}.{j}") + local))
-end = t0 + len(pairs) * 0.06 + 12
+end = t0 + len(pairs) * 0.06 + 20
 while (now := time.time()) < end:
     if not pending and all(n >= enough for _, n in socks.values()):
         break
@@ -175,6 +178,17 @@ wait_until 10 sh -c "! kill -0 $(cat "$E2E_WORK/down.pcap.pid")" || true
 E2E_CAPTURES=()
 join=$(python3 "$E2E_ROOT/tests/perf/perf_pcap.py" join "$E2E_WORK/down.pcap" 239.60.0.0 4096 2>/dev/null || echo '{}')
 note "join share (first forwarded packet - host report, ${#samples[@]} joins): $join"
+
+# What was lost on the way, if anything (printed, not asserted): a report the
+# kernel dropped before the Receiver read it, or an instance mailbox that was full.
+ctl --json show stats >"$E2E_WORK/stats.json" 2>/dev/null
+note "losses: $(python3 -c "import json, sys
+try: d = {s['scope']: s['counters'] for s in json.load(open(sys.argv[1]))['stats']}
+except Exception as e: print('no stats:', e); sys.exit()
+r = d.get('receiver', {})
+print('receiver', {k: v for k, v in r.items() if k.startswith('drop_') and 'other instance' not in k},
+      'instance mailboxes full', sum(c.get('dropped_mailbox_full', 0) for k, c in d.items() if k.startswith('instance ')),
+      'sender mailbox full', d.get('sender', {}).get('dropped_mailbox_full'))" "$E2E_WORK/stats.json")"
 
 t_stop=$(now_ms)
 e2e_stop_daemon
