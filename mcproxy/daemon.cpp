@@ -292,8 +292,10 @@ int run_daemon(const DaemonOptions& options) {
     daemon.stop();
     return EX_UNAVAILABLE;
   }
+  daemon.set_control_counters([s = server->get()] { return s->counters(); });
   LOG4CPLUS_INFO(log, "mcproxy running; control socket " << options.control_socket);
   const int code = daemon.run();
+  daemon.set_control_counters(nullptr);
   (*server)->stop();
   daemon.stop();
   LOG4CPLUS_INFO(log, "mcproxy stopped");

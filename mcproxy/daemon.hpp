@@ -6,6 +6,7 @@
 #include "mcproxy/commands.hpp"
 #include "modules/config/config.hpp"
 #include "mcproxy/control/handler.hpp"
+#include "mcproxy/control/server.hpp"
 #include "mcproxy/thread_watch.hpp"
 #include "modules/common/clock.hpp"
 #include "modules/kernel/linux_kernel.hpp"
@@ -51,6 +52,9 @@ class Daemon final : public control::ControlHandler {
   std::vector<std::string> reload();
 
   void handle(const control::Request& request, control::Reply reply) override;
+  // How `show stats` and `metrics` read the control server's counters (set
+  // once the server runs, before run(); main thread).
+  void set_control_counters(std::function<control::ServerCounters()> read) { control_counters_ = std::move(read); }
 
   // -s: how often the status tables are printed.
   static constexpr std::chrono::seconds kStatusPeriod{5};
@@ -97,6 +101,7 @@ class Daemon final : public control::ControlHandler {
   ThreadWatch watch_{main_mailbox_};
   std::map<std::string, InstanceSummary> summaries_;  // by instance, from the last probes
   bool ready_sent_ = false;
+  std::function<control::ServerCounters()> control_counters_;
 };
 
 }  // namespace mcproxy

@@ -4,6 +4,7 @@
 #include "mcproxy/ask_each.hpp"
 #include "mcproxy/control/prometheus.hpp"
 #include "mcproxy/control/responses.hpp"
+#include "mcproxy/control/server_metrics.hpp"
 #include "modules/config/checker.hpp"
 #include "modules/config/load.hpp"
 #include "mcproxy/daemon.hpp"
@@ -362,6 +363,7 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
                                    {"counters", json{{"packets", instance_totals_->packets.load()},
                                                      {"upcalls", instance_totals_->upcalls.load()},
                                                      {"discarded_at_stop", instance_totals_->discarded.load()}}}});
+              if (control_counters_) stats.push_back(control::stats_scope(control_counters_()));
               stats.push_back(json{{"scope", "timer"},
                                    {"counters", json{{"dropped_messages", timer_.dropped_messages()},
                                                      {"undelivered", timer_.undelivered()}}}});
@@ -506,6 +508,7 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           w.family("mcproxy_sender_mailbox_drops_total", control::PrometheusWriter::Type::Counter,
                    "packets to send dropped on the Sender's full mailbox");
           w.sample({}, sc.dropped_mailbox_full);
+          if (control_counters_) control::write_metrics(w, control_counters_());
           w.family("mcproxy_routing_failures_total", control::PrometheusWriter::Type::Counter,
                    "kernel multicast routing calls that failed");
           w.sample({}, routing_.failures());

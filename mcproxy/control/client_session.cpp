@@ -81,6 +81,7 @@ std::vector<ClientSession::Dispatch> ClientSession::take_requests(TimePoint now)
       continue;
     }
     if (framer_.too_long()) {
+      ++errors_.too_long;
       fail_and_close("request too long (limit " + std::to_string(limits_.max_request_bytes) + " bytes)", now);
       break;
     }
@@ -98,6 +99,7 @@ void ClientSession::handle_line(const std::string& line, TimePoint now, std::vec
   json parsed;
   DomParser dom(parsed);
   if (!json::sax_parse(line, &dom) || !dom.error().empty()) {
+    ++errors_.invalid_json;
     answer_now(nullptr, make_error("invalid JSON: " + dom.error()), now);
     return;
   }
@@ -107,6 +109,7 @@ void ClientSession::handle_line(const std::string& line, TimePoint now, std::vec
   }
   auto request = parse_request(parsed);
   if (!request) {
+    ++errors_.bad_request;
     answer_now(std::move(id), make_error(request.error()), now);
     return;
   }
@@ -157,12 +160,14 @@ void ClientSession::on_written(std::size_t bytes, TimePoint now) {
 
 void ClientSession::on_timer(TimePoint now) {
   if (!output_.empty() && now - last_write_progress_ >= limits_.client_timeout) {
+    if (!dead_) ++errors_.not_reading;
     dead_ = true;  // it does not read its answers: nothing more can be said to it
     return;
   }
   bool answered = false;
   for (auto& slot : slots_) {
     if (!slot.response && now - slot.dispatched >= limits_.handler_timeout) {
+      ++errors_.daemon_timeout;
       slot.response = make_error("timeout: the daemon did not answer within " + seconds_text(limits_.handler_timeout));
       if (!slot.id.is_null()) (*slot.response)["id"] = slot.id;
       answered = true;
@@ -171,12 +176,16 @@ void ClientSession::on_timer(TimePoint now) {
   if (answered) flush_ready(now);
   if (close_after_flush_ || input_done_) return;
   if (framer_.has_partial() && !throttled()) {
-    if (now - partial_since_ >= limits_.client_timeout)
+    if (now - partial_since_ >= limits_.client_timeout) {
+      ++errors_.client_timeout;
       fail_and_close("timeout: incomplete request after " + seconds_text(limits_.client_timeout), now);
+    }
     return;
   }
-  if (slots_.empty() && output_.empty() && !framer_.has_partial() && now - last_activity_ >= limits_.client_timeout)
+  if (slots_.empty() && output_.empty() && !framer_.has_partial() && now - last_activity_ >= limits_.client_timeout) {
+    ++errors_.client_timeout;
     fail_and_close("timeout: no request for " + seconds_text(limits_.client_timeout), now);
+  }
 }
 
 bool ClientSession::wants_input() const { return !input_done_ && !dead_ && !throttled(); }
@@ -203,6 +212,12 @@ std::optional<TimePoint> ClientSession::deadline() const {
       consider(last_activity_ + limits_.client_timeout);
   }
   return next;
+}
+
+SessionErrors ClientSession::take_errors() {
+  SessionErrors out = errors_;
+  errors_ = SessionErrors{};
+  return out;
 }
 
 }  // namespace mcproxy::control

@@ -29,6 +29,17 @@ struct SessionLimits {
   std::size_t output_high_water = 256 * 1024;
 };
 
+// Requests the session itself answered with an error, by reason (the
+// daemon's own errors, e.g. an unknown instance, are replies like any other).
+struct SessionErrors {
+  std::uint64_t invalid_json = 0;
+  std::uint64_t bad_request = 0;     // valid JSON, not a valid request (unknown command, bad field)
+  std::uint64_t too_long = 0;        // a line beyond max_request_bytes (the connection is closed)
+  std::uint64_t client_timeout = 0;  // an incomplete request or an idle connection (closed)
+  std::uint64_t daemon_timeout = 0;  // the daemon did not answer within handler_timeout
+  std::uint64_t not_reading = 0;     // the client read no answer for client_timeout (closed)
+};
+
 class ClientSession {
  public:
   struct Dispatch {
@@ -61,6 +72,9 @@ class ClientSession {
   bool finished() const;
   // When on_timer() has something to do next.
   std::optional<TimePoint> deadline() const;
+  // The errors since the last call, counted back to zero (the server adds
+  // them to its totals).
+  SessionErrors take_errors();
 
  private:
   struct Slot {
@@ -78,6 +92,7 @@ class ClientSession {
   bool throttled() const;
 
   SessionLimits limits_;
+  SessionErrors errors_;
   LineFramer framer_;
   std::deque<Slot> slots_;
   std::string output_;

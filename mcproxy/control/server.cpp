@@ -105,7 +105,14 @@ class ControlServer::Impl {
   }
 
   ServerCounters counters() const {
-    return {connections_.load(), refused_permission_.load(), refused_too_many_.load(), requests_.load()};
+    ServerCounters c{connections_.load(), refused_permission_.load(), refused_too_many_.load(), requests_.load(), {}};
+    c.errors.invalid_json = invalid_json_.load();
+    c.errors.bad_request = bad_request_.load();
+    c.errors.too_long = too_long_.load();
+    c.errors.client_timeout = client_timeout_.load();
+    c.errors.daemon_timeout = daemon_timeout_.load();
+    c.errors.not_reading = not_reading_.load();
+    return c;
   }
 
   const std::string& path() const { return options_.path; }
@@ -279,6 +286,7 @@ class ControlServer::Impl {
   // Takes new requests, writes what is ready, adjusts interest, closes when done.
   void service(std::uint64_t id, Client& client, TimePoint now) {
     dispatch(id, client, now);
+    count_errors(client);
     while (!client.session.output().empty()) {
       const auto& out = client.session.output();
       const auto n = ::send(client.fd.get(), out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -334,9 +342,21 @@ class ControlServer::Impl {
     }
   }
 
+  // The session's errors since the last look, into the totals.
+  void count_errors(Client& client) {
+    const SessionErrors e = client.session.take_errors();
+    invalid_json_ += e.invalid_json;
+    bad_request_ += e.bad_request;
+    too_long_ += e.too_long;
+    client_timeout_ += e.client_timeout;
+    daemon_timeout_ += e.daemon_timeout;
+    not_reading_ += e.not_reading;
+  }
+
   void close_client(std::uint64_t id) {
     auto it = clients_.find(id);
     if (it == clients_.end()) return;
+    count_errors(it->second);
     ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, it->second.fd.get(), nullptr);
     LOG4CPLUS_DEBUG(logger(), "control connection " << id << " closed");
     clients_.erase(it);
@@ -363,6 +383,12 @@ class ControlServer::Impl {
   std::atomic<std::uint64_t> refused_permission_{0};
   std::atomic<std::uint64_t> refused_too_many_{0};
   std::atomic<std::uint64_t> requests_{0};
+  std::atomic<std::uint64_t> invalid_json_{0};
+  std::atomic<std::uint64_t> bad_request_{0};
+  std::atomic<std::uint64_t> too_long_{0};
+  std::atomic<std::uint64_t> client_timeout_{0};
+  std::atomic<std::uint64_t> daemon_timeout_{0};
+  std::atomic<std::uint64_t> not_reading_{0};
 };
 
 std::expected<std::unique_ptr<ControlServer>, std::string> ControlServer::start(ServerOptions options,

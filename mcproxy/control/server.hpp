@@ -4,6 +4,7 @@
 // back from any thread and are sent in request order per connection.
 #pragma once
 
+#include "mcproxy/control/client_session.hpp"
 #include "mcproxy/control/defaults.hpp"
 #include "mcproxy/control/handler.hpp"
 
@@ -34,7 +35,8 @@ struct ServerCounters {
   std::uint64_t connections = 0;
   std::uint64_t refused_permission = 0;
   std::uint64_t refused_too_many = 0;
-  std::uint64_t requests = 0;
+  std::uint64_t requests = 0;  // valid requests handed to the daemon
+  SessionErrors errors;        // answered with an error by the server itself, by reason
 };
 
 class ControlServer {

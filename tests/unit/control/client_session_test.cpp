@@ -226,6 +226,51 @@ TEST_F(ClientSessionTest, ClientThatDoesNotReadIsDropped) {
   EXPECT_TRUE(session.finished());
 }
 
+// Each error the session answers itself is counted once, by reason; the
+// server takes the counts (take_errors) and adds them to its totals.
+TEST_F(ClientSessionTest, EveryErrorTheSessionAnswersIsCountedByReason) {
+  {
+    ClientSession session(limits(), now_);
+    session.on_input("this is not json\n{\"cmd\":\"bogus\"}\n{\"cmd\":\"show\",\"what\":7}\n{\"cmd\":\"reload\"}\n", now_);
+    EXPECT_EQ(session.take_requests(now_).size(), 1u);
+    const auto e = session.take_errors();
+    EXPECT_EQ(e.invalid_json, 1u);
+    EXPECT_EQ(e.bad_request, 2u);
+    EXPECT_EQ(session.take_errors().bad_request, 0u) << "taken: counted back to zero";
+  }
+  {
+    ClientSession session(limits(), now_);
+    session.on_input(std::string(300, 'x'), now_);
+    session.take_requests(now_);
+    EXPECT_EQ(session.take_errors().too_long, 1u);
+  }
+  {
+    ClientSession half(limits(), now_), idle(limits(), now_);
+    half.on_input("{\"cmd\":", now_);
+    half.take_requests(now_);
+    half.on_timer(now_ + 10s);
+    idle.on_timer(now_ + 10s);
+    EXPECT_EQ(half.take_errors().client_timeout, 1u);
+    EXPECT_EQ(idle.take_errors().client_timeout, 1u);
+  }
+  {
+    ClientSession session(limits(), now_);
+    session.on_input("{\"cmd\":\"reload\"}\n{\"cmd\":\"reload\"}\n", now_);
+    session.take_requests(now_);
+    session.on_timer(now_ + 5s);
+    EXPECT_EQ(session.take_errors().daemon_timeout, 2u);
+  }
+  {
+    ClientSession session(limits(), now_);
+    session.on_input("{\"cmd\":\"reload\"}\n", now_);
+    auto ready = session.take_requests(now_);
+    session.on_reply(ready[0].seq, make_ok(), now_);
+    session.on_timer(now_ + 10s);
+    session.on_timer(now_ + 11s);
+    EXPECT_EQ(session.take_errors().not_reading, 1u) << "once per connection";
+  }
+}
+
 TEST_F(ClientSessionTest, HandlerMayReplyWithoutOkOrWithGarbage) {
   ClientSession session(limits(), now_);
   session.on_input("{\"cmd\":\"reload\"}\n{\"cmd\":\"reload\"}\n", now_);

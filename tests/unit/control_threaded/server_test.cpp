@@ -100,6 +100,11 @@ TEST_F(ServerTest, GarbageLineGetsAnErrorAndTheConnectionGoesOn) {
   EXPECT_EQ(client.read_line(), "{\"ok\":false,\"error\":\"unknown command 'frob'\"}");
   EXPECT_EQ(client.read_line(), "{\"ok\":true,\"cmd\":\"reload\"}");
   EXPECT_EQ(handler.commands(), std::vector<std::string>{"reload"}) << "only valid requests reach the handler";
+  // Counted before the answers went out (doc/operations.md, "Counters").
+  const auto counters = server->counters();
+  EXPECT_EQ(counters.errors.invalid_json, 1u);
+  EXPECT_EQ(counters.errors.bad_request, 1u);
+  EXPECT_EQ(counters.requests, 1u);
 }
 
 TEST_F(ServerTest, OverlongLineIsRefusedAndClosed) {
@@ -109,6 +114,7 @@ TEST_F(ServerTest, OverlongLineIsRefusedAndClosed) {
   client.send(std::string(70 * 1024, 'x'));
   EXPECT_EQ(client.read_line(), "{\"ok\":false,\"error\":\"request too long (limit 65536 bytes)\"}");
   EXPECT_TRUE(client.closed_by_server());
+  EXPECT_EQ(server->counters().errors.too_long, 1u);
 }
 
 TEST_F(ServerTest, HalfRequestTimesOutWithoutBlockingOthers) {
