@@ -117,6 +117,15 @@ PY
 echo "$out" | sed 's/^/     garbage -> /'
 check "garbage gets error answers" ge "$(grep -c '"ok":false' <<<"$out")" 3
 check "the daemon still answers after the garbage" ctl show instances
+# ... and is counted (show stats, scope control; doc/operations.md "Counters").
+control=$(ctl --json show stats | python3 -c "import json,sys
+c={s['scope']: s['counters'] for s in json.load(sys.stdin)['stats']}.get('control',{})
+print(c.get('error_invalid_json',0), c.get('error_bad_request',0), c.get('refused_permission',0))")
+read -r invalid_json bad_request refused <<<"$control"
+note "control counters: invalid JSON $invalid_json, bad request $bad_request, refused (permission) $refused"
+check "the garbage is counted: 3 lines of invalid JSON ($invalid_json)" ge "$invalid_json" 3
+check "... and 1 unknown command ($bad_request)" ge "$bad_request" 1
+check "... and the refused peer ($refused)" ge "$refused" 1
 
 note "instance remove a"
 check "mcproxyctl instance remove a" ctl instance remove a
