@@ -10,6 +10,7 @@
 #include "modules/timer/timer.hpp"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <chrono>
 #include <future>
@@ -75,6 +76,23 @@ TEST(WatchdogThreaded, EveryModuleAnswersSoThePingsGoOut) {
     EXPECT_TRUE(t.missing.empty());
   }
   m.main.owner().unbind();
+}
+
+// doc/operations.md, "Threads": each module thread carries its name (what
+// `top -H` and /proc/PID/task/*/comm show); a probe reads it on that thread.
+TEST(WatchdogThreaded, EveryModuleThreadCarriesItsName) {
+  Modules m;
+  for (const auto& [module, prober] : m.probers()) {
+    auto name = std::make_shared<std::promise<std::string>>();
+    auto answer = name->get_future();
+    ASSERT_TRUE(prober([name] {
+      char buffer[16] = {};
+      ::pthread_getname_np(::pthread_self(), buffer, sizeof buffer);
+      name->set_value(buffer);
+    }));
+    ASSERT_EQ(answer.wait_for(5s), std::future_status::ready) << module;
+    EXPECT_EQ(answer.get(), "mcpx-" + module);
+  }
 }
 
 TEST(WatchdogThreaded, AStuckModuleThreadStopsThePingsUntilItMovesAgain) {
