@@ -512,6 +512,22 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           w.family("mcproxy_routing_failures_total", control::PrometheusWriter::Type::Counter,
                    "kernel multicast routing calls that failed");
           w.sample({}, routing_.failures());
+          w.family("mcproxy_timer_dropped_messages_total", control::PrometheusWriter::Type::Counter,
+                   "timer requests dropped on the Timer's full mailbox");
+          w.sample({}, timer_.dropped_messages());
+          w.family("mcproxy_timer_undelivered_total", control::PrometheusWriter::Type::Counter,
+                   "timer expiries whose instance was gone");
+          w.sample({}, timer_.undelivered());
+          // Every instance since start, stopped ones included (show stats, scope "instances").
+          w.family("mcproxy_instances_packets_total", control::PrometheusWriter::Type::Counter,
+                   "IGMP/MLD packets the instances took from their mailboxes, stopped instances included");
+          w.sample({}, instance_totals_->packets.load());
+          w.family("mcproxy_instances_upcalls_total", control::PrometheusWriter::Type::Counter,
+                   "kernel upcalls the instances took from their mailboxes, stopped instances included");
+          w.sample({}, instance_totals_->upcalls.load());
+          w.family("mcproxy_instances_discarded_at_stop_total", control::PrometheusWriter::Type::Counter,
+                   "packets and upcalls left in the mailbox of an instance that stopped");
+          w.sample({}, instance_totals_->discarded.load());
           std::vector<ProxyInstance*> all;
           for (auto& [name, instance] : instances_) all.push_back(instance.get());
           const auto counters = ask_each(all, query_counters, kAskTimeout);
@@ -531,6 +547,26 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               w.family("mcproxy_instance_mailbox_drops_total", control::PrometheusWriter::Type::Counter,
                        "events dropped on a full instance mailbox");
               w.sample({{"instance", name}}, c["dropped_mailbox_full"].get<std::uint64_t>());
+              // What the instance took from its mailbox, by what became of it:
+              // the outcomes add up to show stats' packets and upcalls.
+              auto outcomes = [&](const char* family, const char* help,
+                                  std::initializer_list<std::pair<const char*, const char*>> list) {
+                w.family(family, control::PrometheusWriter::Type::Counter, help);
+                for (const auto& [outcome, key] : list)
+                  w.sample({{"instance", name}, {"outcome", outcome}}, c.value(key, std::uint64_t{0}));
+              };
+              outcomes("mcproxy_instance_packets_total", "IGMP/MLD packets the instance took, by outcome",
+                       {{"handled", "packets_handled"},
+                        {"inactive_link", "dropped_inactive_link"},
+                        {"foreign_subnet", "dropped_foreign_subnet"}});
+              outcomes("mcproxy_instance_upcalls_total", "kernel upcalls the instance took, by outcome",
+                       {{"handled", "upcalls_handled"},
+                        {"wrong_vif", "upcalls_wrong_vif"},
+                        {"stale_vif", "dropped_upcall_stale_vif"},
+                        {"foreign_source", "dropped_foreign_source"}});
+              w.family("mcproxy_instance_kernel_failures_total", control::PrometheusWriter::Type::Counter,
+                       "kernel multicast routing calls of the instance that failed");
+              w.sample({{"instance", name}}, c.value("kernel_failures", std::uint64_t{0}));
             }
             const json& mfc = entries[k];
             w.family("mcproxy_mfc_entries", control::PrometheusWriter::Type::Gauge, "installed forwarding entries");

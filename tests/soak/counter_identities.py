@@ -150,16 +150,34 @@ for k, v in rc1.items():
         pairs.append(("receiver", k, ("mcproxy_receiver_drops_total", (("reason", k[5:]),))))
     elif k.startswith("decode_error_"):
         pairs.append(("receiver", k, ("mcproxy_receiver_decode_errors_total", (("reason", k[13:]),))))
+pairs += [("receiver", key, ("mcproxy_receiver_" + key + "_total", ()))
+          for key in ("datagrams_read", "packets", "upcalls", "delivered", "backpressure_pauses")]
 pairs += [("sender", "asked", ("mcproxy_sender_requests_total", ())),
           ("sender", "invalid_requests", ("mcproxy_sender_invalid_requests_total", ())),
           ("sender", "sent", ("mcproxy_sender_packets_total", ())),
           ("sender", "send_errors", ("mcproxy_sender_errors_total", ())),
           ("sender", "dropped_mailbox_full", ("mcproxy_sender_mailbox_drops_total", ())),
-          ("routing", "kernel_failures", ("mcproxy_routing_failures_total", ()))]
+          ("routing", "kernel_failures", ("mcproxy_routing_failures_total", ())),
+          ("timer", "dropped_messages", ("mcproxy_timer_dropped_messages_total", ())),
+          ("timer", "undelivered", ("mcproxy_timer_undelivered_total", ())),
+          ("instances", "packets", ("mcproxy_instances_packets_total", ())),
+          ("instances", "upcalls", ("mcproxy_instances_upcalls_total", ())),
+          ("instances", "discarded_at_stop", ("mcproxy_instances_discarded_at_stop_total", ()))]
+OUTCOMES = {"mcproxy_instance_packets_total": {"handled": "packets_handled",
+                                               "inactive_link": "dropped_inactive_link",
+                                               "foreign_subnet": "dropped_foreign_subnet"},
+            "mcproxy_instance_upcalls_total": {"handled": "upcalls_handled",
+                                               "wrong_vif": "upcalls_wrong_vif",
+                                               "stale_vif": "dropped_upcall_stale_vif",
+                                               "foreign_source": "dropped_foreign_source"}}
 for scope in s1:
     if scope.startswith("instance "):
         name = scope[len("instance "):]
         pairs.append((scope, "dropped_mailbox_full", ("mcproxy_instance_mailbox_drops_total", (("instance", name),))))
+        pairs.append((scope, "kernel_failures", ("mcproxy_instance_kernel_failures_total", (("instance", name),))))
+        for family, keys in OUTCOMES.items():
+            for outcome, key in keys.items():
+                pairs.append((scope, key, (family, (("instance", name), ("outcome", outcome)))))
         for limit in ("max-groups", "max-groups-instance", "max-groups-per-host", "max-sources"):
             pairs.append((scope, "refused_" + limit,
                           ("mcproxy_instance_refused_total", (("instance", name), ("reason", limit)))))
