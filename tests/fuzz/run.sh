@@ -6,7 +6,8 @@
 # and exits non-zero on any crash, leak, timeout, out-of-memory, broken
 # property or sanitizer report. Usage: tests/fuzz/run.sh SECONDS [NAME...]
 # FUZZ_RUNS=N also stops each harness after N executions (the long runs of
-# doc/fuzzing.md). Findings are kept in build/fuzz/artifacts/NAME/, logs in
+# doc/fuzzing.md); FUZZ_MAX_LEN=BYTES bounds the inputs libFuzzer makes (its
+# default follows the largest input of the corpus, 4096 here). Findings are kept in build/fuzz/artifacts/NAME/, logs in
 # build/fuzz/logs/, the grown corpora in build/fuzz/corpus/NAME/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,8 +36,9 @@ for name in "${harnesses[@]}"; do
   args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="$artifacts/")
   [ -n "${FUZZ_RUNS:-}" ] && args+=(-runs="$FUZZ_RUNS")
+  [ -n "${FUZZ_MAX_LEN:-}" ] && args+=(-max_len="$FUZZ_MAX_LEN")
   [ -f "tests/fuzz/$name.dict" ] && args+=(-dict="tests/fuzz/$name.dict")
-  echo "== fuzz $name: ${seconds} s${FUZZ_RUNS:+ or $FUZZ_RUNS runs} =="
+  echo "== fuzz $name: ${seconds} s${FUZZ_RUNS:+ or $FUZZ_RUNS runs}${FUZZ_MAX_LEN:+, inputs up to $FUZZ_MAX_LEN bytes} =="
   start=$(date +%s)
   rc=0
   "$build/bin/fuzz_$name" "${args[@]}" "$corpus" "tests/fuzz/corpus/$name" >"$log" 2>&1 || rc=$?
