@@ -1,6 +1,7 @@
 // The running daemon (see daemon.hpp): start-up, the main loop with signals
 // and control requests, reload, and an orderly shutdown.
 #include "mcproxy/daemon.hpp"
+#include "mcproxy/ask_each.hpp"
 
 #include "modules/config/load.hpp"
 #include "mcproxy/control/server.hpp"
@@ -19,7 +20,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <future>
 #include <iostream>
 
 namespace mcproxy {
@@ -96,6 +96,30 @@ void Daemon::stop_instance(const std::string& name) {
   instances_.erase(it);
 }
 
+void Daemon::reconfigure_each(std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> changes) {
+  if (changes.empty()) return;
+  std::vector<instances::ProxyInstance*> selected;
+  std::map<std::string, config::InstanceConfig> by_name;
+  for (auto& [instance, cfg] : changes) {
+    selected.push_back(instance);
+    by_name.emplace(instance->name(), std::move(cfg));
+  }
+  // Read by every instance thread, written by none.
+  auto configs = std::make_shared<const std::map<std::string, config::InstanceConfig>>(std::move(by_name));
+  const auto answers = ask_each(
+      selected,
+      [configs](instances::ProxyInstance& i, std::function<void(nlohmann::json)> done) {
+        i.reconfigure(configs->at(i.name()));
+        done(nlohmann::json::object());
+      },
+      kReconfigureTimeout);
+  // An instance that did not answer in time still applies its configuration
+  // when it gets to it; the log says that it was late.
+  for (const auto& answer : answers)
+    if (answer.contains("error"))
+      LOG4CPLUS_WARN(log_, "reconfiguration: " << answer["error"].get<std::string>());
+}
+
 std::vector<std::string> Daemon::apply_configuration(config::Configuration candidate) {
   if (candidate.disabled) return {candidate.file + ": the configuration says `disable;`"};
   std::vector<std::string> restart;
@@ -111,20 +135,13 @@ std::vector<std::string> Daemon::apply_configuration(config::Configuration candi
   }
   for (const auto& name : restart) stop_instance(name);
   // 2. Instances that stay are reconfigured in place (their state is kept),
-  //    one after the other, each finishing before the next begins. First
-  //    every instance that loses interfaces lets them go (its new
-  //    configuration without the interfaces it gains), then all take their
-  //    full new configuration: an interface moving between instances is
-  //    released before it is taken, whatever the instances' order.
-  auto reconfigure = [](instances::ProxyInstance& instance, const config::InstanceConfig& cfg) {
-    auto done = std::make_shared<std::promise<void>>();
-    auto finished = done->get_future();
-    if (instance.post_control([cfg, done](instances::ProxyInstance& i) {
-          i.reconfigure(cfg);
-          done->set_value();
-        }))
-      finished.wait_for(std::chrono::seconds(5));
-  };
+  //    in two rounds. First every instance that loses interfaces lets them
+  //    go (its new configuration without the interfaces it gains), then all
+  //    take their full new configuration: an interface moving between
+  //    instances is released before it is taken, whatever the instances'
+  //    order. Within a round the instances work at once, each on its own
+  //    thread, and the round waits for all of them under one deadline.
+  std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> releasing;
   for (auto& [name, instance] : instances_) {
     const auto* before = running_.find_instance(name);
     const auto* after = candidate.find_instance(name);
@@ -133,14 +150,17 @@ std::vector<std::string> Daemon::apply_configuration(config::Configuration candi
       return std::any_of(list.begin(), list.end(), [&](const auto& i) { return after->find_interface(i.name) == nullptr; });
     };
     if (!loses(before->upstreams) && !loses(before->downstreams)) continue;
-    config::InstanceConfig releasing = *after;
+    config::InstanceConfig released = *after;
     auto gained = [&](const config::InterfaceConfig& i) { return before->find_interface(i.name) == nullptr; };
-    std::erase_if(releasing.upstreams, gained);
-    std::erase_if(releasing.downstreams, gained);
-    reconfigure(*instance, releasing);
+    std::erase_if(released.upstreams, gained);
+    std::erase_if(released.downstreams, gained);
+    releasing.emplace_back(instance.get(), std::move(released));
   }
+  reconfigure_each(std::move(releasing));
   running_ = std::move(candidate);
-  for (auto& [name, instance] : instances_) reconfigure(*instance, *running_.find_instance(name));
+  std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> taking;
+  for (auto& [name, instance] : instances_) taking.emplace_back(instance.get(), *running_.find_instance(name));
+  reconfigure_each(std::move(taking));
   // 3. New instances start.
   for (const auto& cfg : running_.instances)
     if (!instances_.contains(cfg.name)) start_instance(cfg);
