@@ -8,13 +8,8 @@
 #include "instances/runtime/instance_mailbox.hpp"
 #include "instances/runtime/proxy_instance.hpp"
 #include "modules/codec/codec.hpp"
-#include "modules/common/clock.hpp"
 #include "modules/config/load.hpp"
-#include "modules/kernel/fake_kernel.hpp"
-#include "modules/receiver/receiver.hpp"
-#include "modules/routing/routing.hpp"
-#include "modules/sender/sender.hpp"
-#include "modules/timer/timer.hpp"
+#include "tests/unit/daemon_threaded/module_threads.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
 #include <gtest/gtest.h>
@@ -64,22 +59,11 @@ struct Counted {
 };
 
 // Instance `t` (IGMPv3, up0 ==> lan0) on the module threads of a fake kernel.
-struct Lab {
-  kernel::FakeKernel kernel;
-  SteadyClockSource clock;
-  timer::Timer timer{clock};
-  receiver::Receiver receiver{kernel};
-  sender::Sender sender{kernel};
-  routing::Routing routing{kernel, [this](receiver::ReceiverMessage m) { receiver.post(std::move(m)); }};
+struct Lab : ModuleThreads {
   std::shared_ptr<instances::InstanceTotals> totals = std::make_shared<instances::InstanceTotals>();
   std::unique_ptr<instances::ProxyInstance> instance;
 
-  Lab() {
-    kernel.set_interfaces({interface(kUpstream, "up0", "192.0.2.2"), interface(kDownstream, "lan0", "10.2.0.1")});
-    timer.start();
-    EXPECT_TRUE(receiver.start());
-    EXPECT_TRUE(sender.start());
-    routing.start();
+  Lab() : ModuleThreads({interface(kUpstream, "up0", "192.0.2.2"), interface(kDownstream, "lan0", "10.2.0.1")}) {
     auto parsed = config::parse_config("pinstance t: up0 ==> lan0;\n", "test.conf");
     EXPECT_TRUE(parsed.has_value());
     instance = std::make_unique<instances::ProxyInstance>(
@@ -87,13 +71,7 @@ struct Lab {
         instances::Modules{kernel, receiver, sender, routing, timer, clock, totals});
     instance->start();
   }
-  ~Lab() {
-    instance->stop();
-    sender.stop();
-    routing.stop();
-    receiver.stop();
-    timer.stop();
-  }
+  ~Lab() { instance->stop(); }  // before the module threads stop
 
   // Runs `f` on the instance thread and returns its result.
   template <class F>

@@ -2,12 +2,7 @@
 // module answers its probe, so rounds complete and pings go out; a module
 // thread that is stuck stops the pings until it moves again.
 #include "mcproxy/thread_watch.hpp"
-#include "modules/common/clock.hpp"
-#include "modules/kernel/fake_kernel.hpp"
-#include "modules/receiver/receiver.hpp"
-#include "modules/routing/routing.hpp"
-#include "modules/sender/sender.hpp"
-#include "modules/timer/timer.hpp"
+#include "tests/unit/daemon_threaded/module_threads.hpp"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -23,28 +18,11 @@ using namespace std::chrono_literals;
 
 // The four module threads on a fake kernel, and the main thread's side: its
 // mailbox and a ThreadWatch over the modules.
-struct Modules {
-  kernel::FakeKernel kernel;
-  SteadyClockSource clock;
-  timer::Timer timer{clock};
-  receiver::Receiver receiver{kernel};
-  sender::Sender sender{kernel};
-  routing::Routing routing{kernel, [](receiver::ReceiverMessage) {}};
+struct Modules : ModuleThreads {
   Mailbox<std::function<void()>> main{64};
   ThreadWatch watch{main};
+  ~Modules() { stop(); }  // the threads answer into `main`
 
-  Modules() {
-    timer.start();
-    EXPECT_TRUE(receiver.start());
-    EXPECT_TRUE(sender.start());
-    routing.start();
-  }
-  ~Modules() {
-    sender.stop();
-    routing.stop();
-    receiver.stop();
-    timer.stop();
-  }
   std::map<std::string, ThreadWatch::Prober> probers() {
     return {
         {"receiver", [this](std::function<void()> a) { return receiver.post(Probe{std::move(a)}); }},
