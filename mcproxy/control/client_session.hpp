@@ -10,12 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mcproxy::control {
@@ -38,6 +40,18 @@ struct SessionErrors {
   std::uint64_t client_timeout = 0;  // an incomplete request or an idle connection (closed)
   std::uint64_t daemon_timeout = 0;  // the daemon did not answer within handler_timeout
   std::uint64_t not_reading = 0;     // the client read no answer for client_timeout (closed)
+
+  // Every reason with its name (stats `error_NAME`, metrics `reason="NAME"`),
+  // so that totals, stats and metrics follow this list.
+  using Field = std::uint64_t SessionErrors::*;
+  static constexpr std::array<std::pair<std::string_view, Field>, 6> kReasons{{
+      {"invalid_json", &SessionErrors::invalid_json},
+      {"bad_request", &SessionErrors::bad_request},
+      {"too_long", &SessionErrors::too_long},
+      {"client_timeout", &SessionErrors::client_timeout},
+      {"daemon_timeout", &SessionErrors::daemon_timeout},
+      {"not_reading", &SessionErrors::not_reading},
+  }};
 };
 
 class ClientSession {

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -106,12 +107,8 @@ class ControlServer::Impl {
 
   ServerCounters counters() const {
     ServerCounters c{connections_.load(), refused_permission_.load(), refused_too_many_.load(), requests_.load(), {}};
-    c.errors.invalid_json = invalid_json_.load();
-    c.errors.bad_request = bad_request_.load();
-    c.errors.too_long = too_long_.load();
-    c.errors.client_timeout = client_timeout_.load();
-    c.errors.daemon_timeout = daemon_timeout_.load();
-    c.errors.not_reading = not_reading_.load();
+    for (std::size_t k = 0; k < SessionErrors::kReasons.size(); ++k)
+      c.errors.*SessionErrors::kReasons[k].second = errors_[k].load();
     return c;
   }
 
@@ -345,12 +342,7 @@ class ControlServer::Impl {
   // The session's errors since the last look, into the totals.
   void count_errors(Client& client) {
     const SessionErrors e = client.session.take_errors();
-    invalid_json_ += e.invalid_json;
-    bad_request_ += e.bad_request;
-    too_long_ += e.too_long;
-    client_timeout_ += e.client_timeout;
-    daemon_timeout_ += e.daemon_timeout;
-    not_reading_ += e.not_reading;
+    for (std::size_t k = 0; k < SessionErrors::kReasons.size(); ++k) errors_[k] += e.*SessionErrors::kReasons[k].second;
   }
 
   void close_client(std::uint64_t id) {
@@ -383,12 +375,7 @@ class ControlServer::Impl {
   std::atomic<std::uint64_t> refused_permission_{0};
   std::atomic<std::uint64_t> refused_too_many_{0};
   std::atomic<std::uint64_t> requests_{0};
-  std::atomic<std::uint64_t> invalid_json_{0};
-  std::atomic<std::uint64_t> bad_request_{0};
-  std::atomic<std::uint64_t> too_long_{0};
-  std::atomic<std::uint64_t> client_timeout_{0};
-  std::atomic<std::uint64_t> daemon_timeout_{0};
-  std::atomic<std::uint64_t> not_reading_{0};
+  std::array<std::atomic<std::uint64_t>, SessionErrors::kReasons.size()> errors_{};  // by SessionErrors::kReasons
 };
 
 std::expected<std::unique_ptr<ControlServer>, std::string> ControlServer::start(ServerOptions options,

@@ -1,21 +1,17 @@
 // The control server's counters as stats and Prometheus metrics.
 #include "mcproxy/control/server_metrics.hpp"
 
+#include <string>
+
 namespace mcproxy::control {
 
 nlohmann::json stats_scope(const ServerCounters& counters) {
-  return {{"scope", "control"},
-          {"counters",
-           {{"connections", counters.connections},
-            {"requests", counters.requests},
-            {"refused_permission", counters.refused_permission},
-            {"refused_too_many_clients", counters.refused_too_many},
-            {"error_invalid_json", counters.errors.invalid_json},
-            {"error_bad_request", counters.errors.bad_request},
-            {"error_too_long", counters.errors.too_long},
-            {"error_client_timeout", counters.errors.client_timeout},
-            {"error_daemon_timeout", counters.errors.daemon_timeout},
-            {"error_not_reading", counters.errors.not_reading}}}};
+  nlohmann::json c{{"connections", counters.connections},
+                   {"requests", counters.requests},
+                   {"refused_permission", counters.refused_permission},
+                   {"refused_too_many_clients", counters.refused_too_many}};
+  for (const auto& [reason, field] : SessionErrors::kReasons) c["error_" + std::string(reason)] = counters.errors.*field;
+  return {{"scope", "control"}, {"counters", c}};
 }
 
 void write_metrics(PrometheusWriter& writer, const ServerCounters& counters) {
@@ -29,12 +25,8 @@ void write_metrics(PrometheusWriter& writer, const ServerCounters& counters) {
   writer.sample({{"reason", "too_many_clients"}}, counters.refused_too_many);
   writer.family("mcproxy_control_errors_total", Type::Counter,
                 "Control requests the server answered with an error itself, by reason.");
-  writer.sample({{"reason", "invalid_json"}}, counters.errors.invalid_json);
-  writer.sample({{"reason", "bad_request"}}, counters.errors.bad_request);
-  writer.sample({{"reason", "too_long"}}, counters.errors.too_long);
-  writer.sample({{"reason", "client_timeout"}}, counters.errors.client_timeout);
-  writer.sample({{"reason", "daemon_timeout"}}, counters.errors.daemon_timeout);
-  writer.sample({{"reason", "not_reading"}}, counters.errors.not_reading);
+  for (const auto& [reason, field] : SessionErrors::kReasons)
+    writer.sample({{"reason", std::string(reason)}}, counters.errors.*field);
 }
 
 }  // namespace mcproxy::control
