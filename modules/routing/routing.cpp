@@ -163,7 +163,8 @@ void Routing::add_vif(AddVif& m) {
     return;
   }
   std::optional<VifIndex> free;
-  for (VifIndex candidate = 0; candidate < kMaxVifs && !free; ++candidate) {
+  for (VifIndex k = 0; k < kMaxVifs && !free; ++k) {
+    const VifIndex candidate = static_cast<VifIndex>((t.next_vif + k) % kMaxVifs);
     if (std::none_of(t.vifs.begin(), t.vifs.end(), [&](const auto& e) { return e.second.vif == candidate; }))
       free = candidate;
   }
@@ -177,6 +178,7 @@ void Routing::add_vif(AddVif& m) {
   // that (S,G) while its unresolved entry lives (10 s). Posting first orders
   // the two: the upcall can only follow this message.
   post_to(t.owner, VifAdded{m.table, m.ifindex, *free});
+  t.next_vif = static_cast<VifIndex>((*free + 1) % kMaxVifs);
   if (auto s = kernel_.add_vif(t.socket->get(), m.table.family, *free, m.ifindex, m.threshold); !s) {
     post_to(t.owner, VifRemoved{m.table, m.ifindex, *free});
     return fail(m.table, t.owner, m.request_id, op, s.error());

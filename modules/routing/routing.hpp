@@ -78,6 +78,11 @@ class Routing {
     InstanceMailboxRef owner;
     std::map<int, Vif> vifs;  // by ifindex
     std::map<std::pair<Address, Address>, MfcEntry> mfc;
+    // Where the search for a free VIF number starts: one past the last one
+    // handed out, so that a number just freed is taken again only after the
+    // others (an upcall still on its way for the old VIF would otherwise be
+    // taken for data on the interface that got its number).
+    VifIndex next_vif = 0;
   };
   // For tests and status: the state of one table, if it exists.
   const Table* table(const TableId& id) const;

@@ -31,7 +31,8 @@ struct DestroyTable {
   TableId table;
 };
 
-// Adds `ifindex` as a VIF (lowest free number, at most 32 per table) and, for a
+// Adds `ifindex` as a VIF (the next free number after the last one handed
+// out, wrapping; at most 32 per table) and, for a
 // table other than the family's default, the rules "iif NAME lookup T" and
 // "oif NAME lookup T". Reply: VifAdded (sent before the kernel call), then
 // RoutingFailure (after VifRemoved when the VIF itself failed) on errors.

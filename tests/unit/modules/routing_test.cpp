@@ -1,5 +1,5 @@
 // The Routing module against the fake kernel, driven on the test thread:
-// table setup order, VIF numbering and MAXVIFS, rules, MFC, counters, teardown.
+// table setup order, VIF numbering (a freed number last) and MAXVIFS, rules, MFC, counters, teardown.
 #include "modules/routing/routing.hpp"
 
 #include "modules/kernel/fake_kernel.hpp"
@@ -96,18 +96,38 @@ TEST_F(RoutingTest, NonDefaultTableNeedsMrtTable) {
   EXPECT_NE(routing.table(kDefault4), nullptr);
 }
 
-TEST_F(RoutingTest, VifsGetLowestFreeNumberAndAreReported) {
+TEST_F(RoutingTest, VifsGetTheNextFreeNumberAndAreReported) {
   create(kTable4);
   add_vif(kTable4, 4, "up0");
   add_vif(kTable4, 5, "dn0");
   routing.handle(DelVif{kTable4, 4});
   add_vif(kTable4, 6, "dn1");
   const auto tables = kernel.tables();
-  EXPECT_EQ(tables.at(fd_of(kTable4)).vifs, (std::map<VifIndex, int>{{0, 6}, {1, 5}}));
+  EXPECT_EQ(tables.at(fd_of(kTable4)).vifs, (std::map<VifIndex, int>{{1, 5}, {2, 6}}));
   std::vector<std::pair<int, VifIndex>> added;
   for (auto& e : events())
     if (auto* v = std::get_if<VifAdded>(&e)) added.emplace_back(v->ifindex, v->vif);
-  EXPECT_EQ(added, (std::vector<std::pair<int, VifIndex>>{{4, 0}, {5, 1}, {6, 0}}));
+  EXPECT_EQ(added, (std::vector<std::pair<int, VifIndex>>{{4, 0}, {5, 1}, {6, 2}}));
+}
+
+// A number just freed is the last to be taken again: a NOCACHE upcall of the
+// removed VIF still on its way to the instance must not be read as data on
+// the interface that got its number (the instance would install the entry
+// with the wrong input interface). The search wraps at MAXVIFS.
+TEST_F(RoutingTest, AFreedVifNumberIsTakenAgainOnlyAfterTheOthers) {
+  create(kTable4);
+  add_vif(kTable4, 4, "up0");  // 0
+  add_vif(kTable4, 5, "dn0");  // 1
+  routing.handle(DelVif{kTable4, 5});
+  routing.handle(DelVif{kTable4, 4});
+  for (int i = 0; i < 30; ++i) add_vif(kTable4, 100 + i, "if" + std::to_string(i));  // 2..31
+  add_vif(kTable4, 6, "dn1");  // wraps: 0, the lowest free
+  add_vif(kTable4, 7, "dn2");  // 1
+  const auto& vifs = routing.table(kTable4)->vifs;
+  EXPECT_EQ(vifs.at(100).vif, 2);
+  EXPECT_EQ(vifs.at(129).vif, 31);
+  EXPECT_EQ(vifs.at(6).vif, 0);
+  EXPECT_EQ(vifs.at(7).vif, 1);
 }
 
 // The kernel's first upcall for a new VIF can come the moment the VIF exists,
