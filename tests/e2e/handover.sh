@@ -50,9 +50,14 @@ first_b=$(first_from rx1 10.4.0.2)
 resume=$(python3 -c "print(round($first_b - $moved, 3) if $first_b else 'never')")
 check "rx1 got b's stream $resume s after the move (bound 2 s)" float_lt "${resume/never/99}" 2.0
 check "rx1 got b's stream ($(per_source rx1 10.4.0.2) packets)" ge "$(per_source rx1 10.4.0.2)" 100
-reports=$(tcpdump -r "$E2E_WORK/rx1.pcap" -n -tt 2>/dev/null | awk -v m="$moved" -v f="${first_b:-0}" \
-  '$1 > m && $1 < f && /10\.2\.0\.11 > / && /igmp/' | wc -l)
-check "rx1 did not report between the move and the resumed stream ($reports reports)" eq "$reports" 0
+# rx1's answer to a's last general query before the move (query response
+# interval 5 s) may fall after it when the move comes early (slow machines);
+# any other report would mean that b needed one.
+reports=$(tcpdump -r "$E2E_WORK/rx1.pcap" -n -tt 2>/dev/null | awk -v m="$moved" -v f="${first_b:-0}" '
+  $1 < m && /10\.2\.0\.1 > 224\.0\.0\.1: igmp query/ { q = $1 }
+  $1 > m && $1 < f && /10\.2\.0\.11 > / && /igmp/ && !(q && $1 - q <= 5.5) { n++ }
+  END { print n + 0 }')
+check "rx1 did not report between the move and the resumed stream ($reports reports besides answers to a's query)" eq "$reports" 0
 
 note "SIGHUP: the file puts lan0 back under a"
 kill -HUP "$E2E_DAEMON_PID"
