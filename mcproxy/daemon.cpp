@@ -2,6 +2,7 @@
 // and control requests, reload, and an orderly shutdown.
 #include "mcproxy/daemon.hpp"
 #include "mcproxy/ask_each.hpp"
+#include "mcproxy/reload_plan.hpp"
 
 #include "modules/config/load.hpp"
 #include "mcproxy/control/server.hpp"
@@ -134,28 +135,20 @@ std::vector<std::string> Daemon::apply_configuration(config::Configuration candi
     if (!next || protocol_changed || table_changed) restart.push_back(name);
   }
   for (const auto& name : restart) stop_instance(name);
-  // 2. Instances that stay are reconfigured in place (their state is kept),
-  //    in two rounds. First every instance that loses interfaces lets them
-  //    go (its new configuration without the interfaces it gains), then all
-  //    take their full new configuration: an interface moving between
-  //    instances is released before it is taken, whatever the instances'
-  //    order. Within a round the instances work at once, each on its own
-  //    thread, and the round waits for all of them under one deadline.
+  // 2. Instances that stay are reconfigured in place (their state is kept).
+  //    An interface that moves to another running instance must be released
+  //    before it is taken, whatever the instances' order: so first every
+  //    instance that gives one away lets it go (its new configuration without
+  //    the interfaces it gains), then all take their full new configuration.
+  //    Without such a move the first round is left out (under a flood each
+  //    round waits for the instance's current batch of reports). Within a
+  //    round the instances work at once, each on its own thread, and the
+  //    round waits for all of them under one deadline.
+  std::vector<std::string> staying;
+  for (const auto& [name, instance] : instances_) staying.push_back(name);
   std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> releasing;
-  for (auto& [name, instance] : instances_) {
-    const auto* before = running_.find_instance(name);
-    const auto* after = candidate.find_instance(name);
-    if (before == nullptr || after == nullptr) continue;
-    auto loses = [&](const std::vector<config::InterfaceConfig>& list) {
-      return std::any_of(list.begin(), list.end(), [&](const auto& i) { return after->find_interface(i.name) == nullptr; });
-    };
-    if (!loses(before->upstreams) && !loses(before->downstreams)) continue;
-    config::InstanceConfig released = *after;
-    auto gained = [&](const config::InterfaceConfig& i) { return before->find_interface(i.name) == nullptr; };
-    std::erase_if(released.upstreams, gained);
-    std::erase_if(released.downstreams, gained);
-    releasing.emplace_back(instance.get(), std::move(released));
-  }
+  for (auto& [name, cfg] : release_round(running_, candidate, staying))
+    releasing.emplace_back(instances_.at(name).get(), std::move(cfg));
   reconfigure_each(std::move(releasing));
   running_ = std::move(candidate);
   std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> taking;
