@@ -155,6 +155,10 @@ send_bg() {  # send_bg NS GROUP PORT RATE COUNT [options]: a sender in NS
 
 result_ready() { [ -s "$E2E_WORK/$1.json" ]; }
 
+# host_joined NS GROUP: the host's kernel has joined GROUP on eth0 (a receiver
+# of recv_bg is running: its start can take seconds on a loaded machine).
+host_joined() { lab_exec "$1" ip maddr show dev eth0 | grep -qw "$2"; }
+
 wait_result() {  # wait_result NAME SECONDS: waits for a receiver's result file
   wait_until "$2" result_ready "$1" || { echo "receiver $1 wrote no result"; return 1; }
 }
