@@ -97,13 +97,13 @@ void Daemon::stop_instance(const std::string& name) {
   instances_.erase(it);
 }
 
-void Daemon::reconfigure_each(std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> changes) {
+void Daemon::reconfigure_each(std::vector<std::pair<std::string, config::InstanceConfig>> changes) {
   if (changes.empty()) return;
   std::vector<instances::ProxyInstance*> selected;
   std::map<std::string, config::InstanceConfig> by_name;
-  for (auto& [instance, cfg] : changes) {
-    selected.push_back(instance);
-    by_name.emplace(instance->name(), std::move(cfg));
+  for (auto& [name, cfg] : changes) {
+    selected.push_back(instances_.at(name).get());
+    by_name.emplace(name, std::move(cfg));
   }
   // Read by every instance thread, written by none.
   auto configs = std::make_shared<const std::map<std::string, config::InstanceConfig>>(std::move(by_name));
@@ -146,13 +146,10 @@ std::vector<std::string> Daemon::apply_configuration(config::Configuration candi
   //    round waits for all of them under one deadline.
   std::vector<std::string> staying;
   for (const auto& [name, instance] : instances_) staying.push_back(name);
-  std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> releasing;
-  for (auto& [name, cfg] : release_round(running_, candidate, staying))
-    releasing.emplace_back(instances_.at(name).get(), std::move(cfg));
-  reconfigure_each(std::move(releasing));
+  reconfigure_each(release_round(running_, candidate, staying));
   running_ = std::move(candidate);
-  std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> taking;
-  for (auto& [name, instance] : instances_) taking.emplace_back(instance.get(), *running_.find_instance(name));
+  std::vector<std::pair<std::string, config::InstanceConfig>> taking;
+  for (const auto& name : staying) taking.emplace_back(name, *running_.find_instance(name));
   reconfigure_each(std::move(taking));
   // 3. New instances start.
   for (const auto& cfg : running_.instances)

@@ -69,10 +69,10 @@ class Daemon final : public control::ControlHandler {
   // Validates `candidate` as a whole and applies its difference to the
   // running instances; on error nothing changes.
   std::vector<std::string> apply_configuration(config::Configuration candidate);
-  // Runs ProxyInstance::reconfigure() with each instance's configuration on
-  // the instances' threads at once; waits for all of them, at most
+  // Runs ProxyInstance::reconfigure() with each named running instance's
+  // configuration on the instances' threads at once; waits for all of them, at most
   // kReconfigureTimeout in all.
-  void reconfigure_each(std::vector<std::pair<instances::ProxyInstance*, config::InstanceConfig>> changes);
+  void reconfigure_each(std::vector<std::pair<std::string, config::InstanceConfig>> changes);
   static constexpr std::chrono::seconds kReconfigureTimeout{5};
   // `mcproxyctl interface move` of a downstream: a handover with its state.
   static constexpr const char* kNotAHandover = "not a handover";
