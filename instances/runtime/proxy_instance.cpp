@@ -25,6 +25,10 @@ namespace {
 
 std::atomic<std::uint64_t> g_next_subscriber{1};
 
+// Mailbox events per batch, and per slice of a batch (see loop()).
+constexpr std::size_t kBatch = 1024;
+constexpr std::size_t kSlice = 64;
+
 // The bulk lane of the instance mailbox follows the instance's group limit: a
 // sixteenth of it, 64..4096 slots. Beyond that a burst waits in the kernel's
 // socket queue (the Receiver's backpressure), so the slots only need to cover
@@ -110,8 +114,17 @@ void ProxyInstance::loop() {
       break;
     }
     // One batch: the upstream reports it causes leave together at its end.
+    // A batch takes up to kBatch events, in slices of kSlice; it ends after
+    // the slice during which a control function (status, reconfiguration,
+    // interface move) arrived, so under a flood a control request waits for
+    // at most one slice rather than a whole batch (doc/architecture.md,
+    // "Mailboxes").
     core_->begin_batch();
-    mailbox_->drain([this](InstanceEvent&& e) { handle(std::move(e)); }, 1024);
+    for (std::size_t taken = 0; taken < kBatch;) {
+      const std::size_t n = mailbox_->drain([this](InstanceEvent&& e) { handle(std::move(e)); }, kSlice);
+      taken += n;
+      if (n < kSlice || control_.control_waiting()) break;
+    }
     CoreEffects batched;
     core_->end_batch(now(), batched);
     apply(batched);

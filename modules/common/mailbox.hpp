@@ -179,6 +179,10 @@ class Mailbox {
   // Control messages posted, and the most that ever waited at once.
   std::uint64_t control_posted() const { return control_posted_.load(std::memory_order_relaxed); }
   std::uint64_t control_peak() const { return control_peak_.load(std::memory_order_relaxed); }
+  // Any thread: whether control-lane messages are waiting to be drained (for
+  // an owner that polls a second mailbox and wants to end a long bulk drain
+  // early when this one has work, see ProxyInstance::loop).
+  bool control_waiting() const { return control_waiting_.load(std::memory_order_seq_cst); }
   std::size_t capacity() const { return capacity_; }
   // The owner thread binds when its loop starts; until then any thread may drain.
   ThreadChecker& owner() { return owner_; }

@@ -18,6 +18,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <string>
 #include <thread>
 
 namespace mcproxy {
@@ -223,6 +224,50 @@ TEST(InstanceThreaded, UpcallsAreCountedByOutcome) {
   EXPECT_EQ(lab.counted(), (Counted{.upcalls = 3, .upcalls_handled = 1, .wrong_vif = 1, .stale_vif = 1}));
   EXPECT_EQ(lab.receiver.counters().delivered, 3u);
   EXPECT_EQ(lab.totals->upcalls.load(), 3u);
+}
+
+// doc/architecture.md, "Mailboxes": an instance takes its mailbox in batches
+// of up to 1024 events, in slices of 64; a control function (status,
+// reconfiguration) that arrives during a flood runs after the current slice,
+// not after a whole batch.
+TEST(InstanceThreaded, AControlRequestWaitsForOneSliceOfAFloodNotABatch) {
+  Lab lab;
+  ASSERT_TRUE(lab.ready());
+  ASSERT_TRUE(lab.first_report_delivered("10.2.0.9", "239.1.1.1"));
+  ASSERT_TRUE(eventually([&] { return lab.counted().packets == 1; }));
+
+  // Hold the instance thread while 600 reports (60 hosts, 10 each: within
+  // every host's report rate) queue in its mailbox, and a status request
+  // behind them.
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<void> entered;
+  ASSERT_TRUE(lab.instance->post_control([released, &entered](instances::ProxyInstance&) {
+    entered.set_value();
+    released.wait();
+  }));
+  entered.get_future().wait();
+  constexpr int kHosts = 60, kReportsPerHost = 10;
+  for (int h = 0; h < kHosts; ++h) {
+    const std::string host = "10.2.0." + std::to_string(10 + h);
+    for (int r = 0; r < kReportsPerHost; ++r) {
+      const std::string group = "239.3." + std::to_string(h) + "." + std::to_string(r + 1);
+      lab.inject_report(host.c_str(), group.c_str());
+    }
+  }
+  const std::uint64_t flood = kHosts * kReportsPerHost;
+  ASSERT_TRUE(eventually([&] { return lab.receiver.counters().delivered == 1 + flood; }));
+  std::promise<std::uint64_t> seen;
+  auto packets_at_status = seen.get_future();
+  ASSERT_TRUE(lab.instance->post_control([&seen](instances::ProxyInstance& i) { seen.set_value(i.packets()); }));
+  release.set_value();
+
+  ASSERT_EQ(packets_at_status.wait_for(5s), std::future_status::ready);
+  const std::uint64_t before_status = packets_at_status.get() - 1;
+  EXPECT_LE(before_status, 64u) << "the status request waited for " << before_status << " of " << flood << " reports";
+  // The rest of the flood is handled afterwards, none lost.
+  ASSERT_TRUE(eventually([&] { return lab.counted().packets == 1 + flood; }));
+  EXPECT_EQ(lab.counted().packets_handled, 1 + flood);
 }
 
 }  // namespace

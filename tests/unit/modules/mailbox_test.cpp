@@ -39,6 +39,25 @@ TEST(Mailbox, ControlLaneDrainHonoursMax) {
   EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "c"}));
 }
 
+// control_waiting() tells another loop (ProxyInstance's) that this mailbox's
+// control lane has work: set by post_control, cleared once all of it is
+// drained, untouched by the bulk lane.
+TEST(Mailbox, ControlWaitingFollowsTheControlLaneOnly) {
+  Mailbox<std::string> box(8);
+  EXPECT_FALSE(box.control_waiting());
+  EXPECT_TRUE(box.post("bulk"));
+  EXPECT_FALSE(box.control_waiting());
+  box.post_control("a");
+  box.post_control("b");
+  EXPECT_TRUE(box.control_waiting());
+  std::vector<std::string> got;
+  box.drain([&](std::string&& s) { got.push_back(std::move(s)); }, 1);
+  EXPECT_TRUE(box.control_waiting());  // "b" still waits
+  box.drain([&](std::string&& s) { got.push_back(std::move(s)); });
+  EXPECT_FALSE(box.control_waiting());
+  EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "bulk"}));
+}
+
 TEST(Mailbox, FullMailboxDropsAndCounts) {
   Mailbox<int> box(2);
   EXPECT_TRUE(box.post(1));
