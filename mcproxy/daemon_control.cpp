@@ -2,6 +2,7 @@
 // gathered from the instance threads, and changes validated as a whole
 // configuration before anything is applied. Runs on the main thread.
 #include "mcproxy/ask_each.hpp"
+#include "mcproxy/interface_metrics.hpp"
 #include "mcproxy/control/prometheus.hpp"
 #include "mcproxy/control/responses.hpp"
 #include "mcproxy/control/server_metrics.hpp"
@@ -532,6 +533,7 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           for (auto& [name, instance] : instances_) all.push_back(instance.get());
           const auto counters = ask_each(all, query_counters, kAskTimeout);
           const auto entries = ask_each(all, query_mfc, kAskTimeout);
+          const auto interfaces = ask_each(all, query_interfaces, kAskTimeout);
           for (std::size_t k = 0; k < all.size(); ++k) {
             const std::string& name = all[k]->name();
             const json& c = counters[k];
@@ -580,6 +582,8 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               w.sample(labels, e.value("bytes", std::uint64_t{0}));
             }
           }
+          for (const json& list : interfaces)
+            if (list.contains("interfaces")) write_interface_metrics(w, list["interfaces"]);
           reply(control::make_ok(json{{"text", w.text()}}));
         }
       },

@@ -49,6 +49,17 @@ recv_stop rx3  # rx3 leaves once quick leave is set
 check "quick leave (set at runtime): forwarding to lan1 stops within 1 s of rx3's leave" \
   within 1000 no_route 10.1.0.2 239.1.1.1 lan1
 check "rx3 received the stream after the interface was added ($(field rx3 received) packets)" ge "$(field rx3 received)" 30
+# The interface added at runtime in metrics (doc/operations.md, "Metrics").
+metrics=$(ctl metrics 2>&1)
+check "metrics: lan1 of a is up" \
+  matches "$metrics" '^mcproxy_interface_up\{instance="a",interface="lan1",role="downstream"\} 1$'
+check "metrics: lan1 is a's querier" matches "$metrics" '^mcproxy_interface_querier\{instance="a",interface="lan1"\} 1$'
+check "metrics: lan1's general queries are counted" \
+  matches "$metrics" '^mcproxy_interface_sent_total\{instance="a",interface="lan1",message="igmpv[23]-general-query"\} [1-9][0-9]*$'
+check "metrics: rx3's reports on lan1 are counted" \
+  matches "$metrics" '^mcproxy_interface_received_total\{instance="a",interface="lan1",message="igmpv[23]-report"\} [1-9][0-9]*$'
+check "metrics: the stream left through lan1's VIF" \
+  matches "$metrics" '^mcproxy_interface_data_packets_total\{instance="a",interface="lan1",direction="out"\} [1-9][0-9]*$'
 
 note "reloads while b streams: SIGHUP, then mcproxyctl reload, each with a changed instance a"
 write_conf 12s

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Counter identities of a quiet daemon, for tests/soak/soak.sh.
 
-  counter_identities.py STATS1.json METRICS.txt STATS2.json INTERFACES.json
+  counter_identities.py STATS1.json METRICS.txt STATS2.json INTERFACES.json [INTERFACES1.json]
 
 STATS1/STATS2 are `mcproxyctl --json show stats` taken before and after
 METRICS (`mcproxyctl metrics`); INTERFACES is `mcproxyctl --json show
-interfaces`. Prints one line per identity ("ok" or "FAIL") and exits 1 if one
+interfaces` taken after them, INTERFACES1 the same taken before METRICS. Prints one line per identity ("ok" or "FAIL") and exits 1 if one
 fails. The identities (doc/operations.md, "Soak test"):
 
   receiver, reading:   datagrams_read = packets + upcalls + the drops before
@@ -27,7 +27,10 @@ fails. The identities (doc/operations.md, "Soak test"):
   instances, limits:   refused_<limit> of an instance = the sum of the
                        <limit> drops of its downstreams (show interfaces)
   stats and metrics:   every counter that did not change between STATS1 and
-                       STATS2 has the same value in METRICS
+                       STATS2 has the same value in METRICS; with
+                       INTERFACES1, every interface counter (rx, tx, drops,
+                       data) that did not change between INTERFACES1 and
+                       INTERFACES has the same value in METRICS
 
 The identities that span threads (receiver and instances, sender) hold only
 for a daemon with empty mailboxes: their counters must be the same in STATS1
@@ -193,4 +196,45 @@ for scope, key, metric in pairs:
     compared += 1
     report(m == a, f"stats and metrics: {scope} {key} {a} = {metric[0]}{dict(metric[1]) or ''} {m}")
 print(f"     ({compared} counters compared between stats and metrics)")
+
+# show interfaces and metrics: the same per-interface counters
+if len(sys.argv) > 5 and not sys.argv[5].startswith("--"):
+    with open(sys.argv[5]) as f:
+        before = {(i.get("instance"), i.get("name")): i for i in json.load(f).get("interfaces", [])}
+    FAMILIES = {"rx": ("mcproxy_interface_received_total", "message"),
+                "tx": ("mcproxy_interface_sent_total", "message"),
+                "drops": ("mcproxy_interface_drops_total", "reason")}
+    DATA = {"rx_packets": ("mcproxy_interface_data_packets_total", "in"),
+            "tx_packets": ("mcproxy_interface_data_packets_total", "out"),
+            "rx_bytes": ("mcproxy_interface_data_bytes_total", "in"),
+            "tx_bytes": ("mcproxy_interface_data_bytes_total", "out")}
+    compared = 0
+    for i in interfaces:
+        key = (i.get("instance"), i.get("name"))
+        b = before.get(key)
+        if b is None:
+            continue
+        base = (("instance", key[0]), ("interface", key[1]))
+        checks = []
+        for field, (family, label) in FAMILIES.items():
+            for name, value in i.get(field, {}).items():
+                checks.append((f"{field} {name}", value, b.get(field, {}).get(name),
+                               (family, tuple(sorted(base + ((label, name),))))))
+        for name, (family, direction) in DATA.items():
+            if name in i.get("data", {}):
+                checks.append((f"data {name}", i["data"][name], b.get("data", {}).get(name),
+                               (family, tuple(sorted(base + (("direction", direction),))))))
+        up = 1 if i.get("state") == "up" else 0
+        if b.get("state") == i.get("state"):
+            checks.append(("state", up, up, ("mcproxy_interface_up",
+                                             tuple(sorted(base + (("role", i.get("role")),))))))
+        for what, value, earlier, metric in checks:
+            if value != earlier:
+                continue
+            compared += 1
+            report(mx.get(metric) == value,
+                   f"interfaces and metrics: {key[0]} {key[1]} {what} {value} = {metric[0]}{dict(metric[1])} {mx.get(metric)}")
+    print(f"     ({compared} interface counters compared between show interfaces and metrics)")
+    if compared == 0:
+        report(False, "interfaces and metrics: no interface counter could be compared")
 sys.exit(1 if failures else 0)

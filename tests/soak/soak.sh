@@ -263,11 +263,12 @@ check "descriptor count flat: $FD_END at the end, $FD_WARM after the warm-up" eq
 # differ): up to 5 reads, 3 s apart, the last one checked as it is.
 for try in 1 2 3 4 5; do
   ctl --json show stats >"$E2E_WORK/stats1.json" 2>&1
+  ctl --json show interfaces >"$E2E_WORK/interfaces1.json" 2>&1
   ctl metrics >"$E2E_WORK/metrics.txt" 2>&1
   ctl --json show stats >"$E2E_WORK/stats2.json" 2>&1
   ctl --json show interfaces >"$E2E_WORK/interfaces.json" 2>&1
   identities=$(python3 "$ROOT/tests/soak/counter_identities.py" "$E2E_WORK/stats1.json" "$E2E_WORK/metrics.txt" \
-    "$E2E_WORK/stats2.json" "$E2E_WORK/interfaces.json" $([ "$try" = 5 ] && echo --final))
+    "$E2E_WORK/stats2.json" "$E2E_WORK/interfaces.json" "$E2E_WORK/interfaces1.json" $([ "$try" = 5 ] && echo --final))
   id_rc=$?
   [ "$id_rc" = 2 ] || break
   sleep 3
