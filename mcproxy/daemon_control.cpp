@@ -198,6 +198,15 @@ void query_counters(ProxyInstance& i, std::function<void(json)> done) {
   done(c);
 }
 
+// The counters of the instance's ProxyCore (data-no-receivers,
+// source-idle-removed, ...: show stats repeats them among the instance's
+// own), for metrics.
+void query_core_counters(ProxyInstance& i, std::function<void(json)> done) {
+  json c = counters_json(i.core().counters());
+  c["dynamic_interfaces_refused"] = i.dynamic_interfaces_refused();
+  done(json{{"core", c}});
+}
+
 // Asks every selected instance and joins their `keys` lists into one list
 // each; instances that did not answer are named under "warnings".
 json collect(const std::vector<ProxyInstance*>& selected, std::initializer_list<const char*> keys,
@@ -487,6 +496,12 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           w.family("mcproxy_receiver_backpressure_pauses_total", control::PrometheusWriter::Type::Counter,
                    "times a socket was left unread while its instance's mailbox was full");
           w.sample({}, rc.backpressure_pauses);
+          w.family("mcproxy_receiver_link_events_total", control::PrometheusWriter::Type::Counter,
+                   "link and address events read from the kernel (netlink)");
+          w.sample({}, rc.link_events);
+          w.family("mcproxy_receiver_registration_conflicts_total", control::PrometheusWriter::Type::Counter,
+                   "interfaces registered by an instance while another instance held them (taken over)");
+          w.sample({}, rc.registration_conflicts);
           w.family("mcproxy_receiver_decode_errors_total", control::PrometheusWriter::Type::Counter,
                    "packets dropped by the codec, by reason");
           for (std::size_t k = 0; k < rc.decode_errors.size(); ++k)
@@ -534,6 +549,7 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           const auto counters = ask_each(all, query_counters, kAskTimeout);
           const auto entries = ask_each(all, query_mfc, kAskTimeout);
           const auto interfaces = ask_each(all, query_interfaces, kAskTimeout);
+          const auto core = ask_each(all, query_core_counters, kAskTimeout);
           for (std::size_t k = 0; k < all.size(); ++k) {
             const std::string& name = all[k]->name();
             const json& c = counters[k];
@@ -569,6 +585,17 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               w.family("mcproxy_instance_kernel_failures_total", control::PrometheusWriter::Type::Counter,
                        "kernel multicast routing calls of the instance that failed");
               w.sample({{"instance", name}}, c.value("kernel_failures", std::uint64_t{0}));
+            }
+            if (const json& e = core[k]; e.contains("core")) {
+              w.family("mcproxy_instance_dynamic_interfaces_refused_total", control::PrometheusWriter::Type::Counter,
+                       "interfaces a downstream pattern could not take (the table's VIFs were all in use)");
+              w.sample({{"instance", name}}, e["core"].value("dynamic_interfaces_refused", std::uint64_t{0}));
+              for (const auto& [event, n] : e["core"].items()) {
+                if (event == "dynamic_interfaces_refused") continue;
+                w.family("mcproxy_instance_events_total", control::PrometheusWriter::Type::Counter,
+                         "what the instance's proxy logic counted (show stats: the instance's counters named with '-')");
+                w.sample({{"instance", name}, {"event", event}}, n.template get<std::uint64_t>());
+              }
             }
             const json& mfc = entries[k];
             w.family("mcproxy_mfc_entries", control::PrometheusWriter::Type::Gauge, "installed forwarding entries");

@@ -154,7 +154,8 @@ for k, v in rc1.items():
     elif k.startswith("decode_error_"):
         pairs.append(("receiver", k, ("mcproxy_receiver_decode_errors_total", (("reason", k[13:]),))))
 pairs += [("receiver", key, ("mcproxy_receiver_" + key + "_total", ()))
-          for key in ("datagrams_read", "packets", "upcalls", "delivered", "backpressure_pauses")]
+          for key in ("datagrams_read", "packets", "upcalls", "delivered", "backpressure_pauses", "link_events",
+                      "registration_conflicts")]
 pairs += [("sender", "asked", ("mcproxy_sender_requests_total", ())),
           ("sender", "invalid_requests", ("mcproxy_sender_invalid_requests_total", ())),
           ("sender", "sent", ("mcproxy_sender_packets_total", ())),
@@ -184,6 +185,12 @@ for scope in s1:
         for limit in ("max-groups", "max-groups-instance", "max-groups-per-host", "max-sources"):
             pairs.append((scope, "refused_" + limit,
                           ("mcproxy_instance_refused_total", (("instance", name), ("reason", limit)))))
+        pairs.append((scope, "dynamic_interfaces_refused",
+                      ("mcproxy_instance_dynamic_interfaces_refused_total", (("instance", name),))))
+        # The proxy logic's own counters are the ones named with '-'.
+        for key in s1[scope]:
+            if "-" in key and not key.startswith("refused_"):
+                pairs.append((scope, key, ("mcproxy_instance_events_total", (("event", key), ("instance", name)))))
 compared = 0
 for scope, key, metric in pairs:
     a, b = s1.get(scope, {}).get(key, 0), s2.get(scope, {}).get(key, 0)
