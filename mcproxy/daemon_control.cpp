@@ -51,51 +51,55 @@ json counters_json(const Map& m) {
 
 using Query = InstanceQuery<ProxyInstance>;
 
-void query_interfaces(ProxyInstance& i, std::function<void(json)> done) {
-  i.request_counters([&i, done](const CounterReply& counters) {
-    json list = json::array();
-    for (const auto& [name, link] : i.links()) {
-      const auto* ifc = i.core().config().find_interface(name);
-      const bool upstream = ifc && ifc->role == config::Role::Upstream;
-      json e{{"instance", i.name()},
-             {"name", name},
-             {"role", upstream ? "upstream" : "downstream"},
-             {"state", link.ifindex == 0 ? "absent" : (link.active ? "up" : "down")},
-             {"ifindex", link.ifindex}};
-      json addrs = json::array();
-      for (const auto& [a, len] : link.addresses) addrs.push_back(a.to_string() + "/" + std::to_string(len));
-      e["addresses"] = addrs;
-      if (const auto* d = i.core().downstream(name)) {
-        e["querier"] = d->is_querier();
-        if (auto q = d->querier_address()) e["querier_address"] = q->to_string();
-        if (link.active) e["host_report_rate"] = link.host_report_rate;
-        // The timers in effect (another querier's QRV and QQI when it is the querier).
-        const config::Timers t = d->timers();
-        e["robustness"] = t.robustness;
-        e["query_interval_ms"] = t.query_interval.count();
-        e["query_response_interval_ms"] = t.query_response_interval.count();
-        e["last_member_query_interval_ms"] = t.last_member_query_interval.count();
-        e["rx"] = counters_json(d->counters().received);
-        e["tx"] = counters_json(d->counters().sent);
-        e["drops"] = counters_json(d->counters().dropped);
-      } else if (const auto* u = i.core().upstream(name)) {
-        e["querier"] = false;
-        e["version"] = std::string(codec::to_string(u->compatibility_mode()));
-        e["rx"] = counters_json(u->counters().received);
-        e["tx"] = counters_json(u->counters().sent);
-        e["drops"] = counters_json(u->counters().dropped);
-      }
-      if (link.vif) {
-        for (const auto& v : counters.vifs) {
-          if (v.vif != *link.vif) continue;
-          e["data"] = json{{"rx_packets", v.counters.packets_in}, {"rx_bytes", v.counters.bytes_in},
-                           {"tx_packets", v.counters.packets_out}, {"tx_bytes", v.counters.bytes_out}};
-        }
-      }
-      list.push_back(e);
+// The instance's interfaces with the kernel's VIF counters (show interfaces).
+json interfaces_json(ProxyInstance& i, const CounterReply& counters) {
+  json list = json::array();
+  for (const auto& [name, link] : i.links()) {
+    const auto* ifc = i.core().config().find_interface(name);
+    const bool upstream = ifc && ifc->role == config::Role::Upstream;
+    json e{{"instance", i.name()},
+           {"name", name},
+           {"role", upstream ? "upstream" : "downstream"},
+           {"state", link.ifindex == 0 ? "absent" : (link.active ? "up" : "down")},
+           {"ifindex", link.ifindex}};
+    json addrs = json::array();
+    for (const auto& [a, len] : link.addresses) addrs.push_back(a.to_string() + "/" + std::to_string(len));
+    e["addresses"] = addrs;
+    if (const auto* d = i.core().downstream(name)) {
+      e["querier"] = d->is_querier();
+      if (auto q = d->querier_address()) e["querier_address"] = q->to_string();
+      if (link.active) e["host_report_rate"] = link.host_report_rate;
+      // The timers in effect (another querier's QRV and QQI when it is the querier).
+      const config::Timers t = d->timers();
+      e["robustness"] = t.robustness;
+      e["query_interval_ms"] = t.query_interval.count();
+      e["query_response_interval_ms"] = t.query_response_interval.count();
+      e["last_member_query_interval_ms"] = t.last_member_query_interval.count();
+      e["rx"] = counters_json(d->counters().received);
+      e["tx"] = counters_json(d->counters().sent);
+      e["drops"] = counters_json(d->counters().dropped);
+    } else if (const auto* u = i.core().upstream(name)) {
+      e["querier"] = false;
+      e["version"] = std::string(codec::to_string(u->compatibility_mode()));
+      e["rx"] = counters_json(u->counters().received);
+      e["tx"] = counters_json(u->counters().sent);
+      e["drops"] = counters_json(u->counters().dropped);
     }
-    done(json{{"interfaces", list}});
-  });
+    if (link.vif) {
+      for (const auto& v : counters.vifs) {
+        if (v.vif != *link.vif) continue;
+        e["data"] = json{{"rx_packets", v.counters.packets_in}, {"rx_bytes", v.counters.bytes_in},
+                         {"tx_packets", v.counters.packets_out}, {"tx_bytes", v.counters.bytes_out}};
+      }
+    }
+    list.push_back(e);
+  }
+  return list;
+}
+
+void query_interfaces(ProxyInstance& i, std::function<void(json)> done) {
+  i.request_counters(
+      [&i, done](const CounterReply& counters) { done(json{{"interfaces", interfaces_json(i, counters)}}); });
 }
 
 void query_groups(ProxyInstance& i, std::function<void(json)> done) {
@@ -140,33 +144,36 @@ bool is_static(const config::InstanceConfig& cfg, const Address& source, const A
   return false;
 }
 
-void query_mfc(ProxyInstance& i, std::function<void(json)> done) {
-  i.request_counters([&i, done](const CounterReply& counters) {
-    json list = json::array();
-    // By (S,G): a table of 100 000 entries is one lookup per route, not a scan.
-    std::map<std::pair<Address, Address>, const SgCounters*> by_sg;
-    for (const auto& c : counters.entries) by_sg[{c.source, c.group}] = &c.counters;
-    for (const auto& r : i.core().routes()) {
-      json e{{"instance", i.name()},
-             {"source", r.source.to_string()},
-             {"group", r.group.to_string()},
-             {"upstream", r.input_interface},
-             {"static", is_static(i.core().config(), r.source, r.group)}};
-      json outs = json::array();
-      for (const auto& o : r.outputs) outs.push_back(o);
-      e["downstreams"] = outs;
-      if (auto c = by_sg.find({r.source, r.group}); c != by_sg.end()) {
-        e["packets"] = c->second->packets;
-        e["bytes"] = c->second->bytes;
-        e["wrong_interface"] = c->second->wrong_if;
-      }
-      list.push_back(e);
+// The instance's forwarding entries with the kernel's counters (show mfc).
+json mfc_json(ProxyInstance& i, const CounterReply& counters) {
+  json list = json::array();
+  // By (S,G): a table of 100 000 entries is one lookup per route, not a scan.
+  std::map<std::pair<Address, Address>, const SgCounters*> by_sg;
+  for (const auto& c : counters.entries) by_sg[{c.source, c.group}] = &c.counters;
+  for (const auto& r : i.core().routes()) {
+    json e{{"instance", i.name()},
+           {"source", r.source.to_string()},
+           {"group", r.group.to_string()},
+           {"upstream", r.input_interface},
+           {"static", is_static(i.core().config(), r.source, r.group)}};
+    json outs = json::array();
+    for (const auto& o : r.outputs) outs.push_back(o);
+    e["downstreams"] = outs;
+    if (auto c = by_sg.find({r.source, r.group}); c != by_sg.end()) {
+      e["packets"] = c->second->packets;
+      e["bytes"] = c->second->bytes;
+      e["wrong_interface"] = c->second->wrong_if;
     }
-    done(json{{"mfc", list}});
-  });
+    list.push_back(e);
+  }
+  return list;
 }
 
-void query_counters(ProxyInstance& i, std::function<void(json)> done) {
+void query_mfc(ProxyInstance& i, std::function<void(json)> done) {
+  i.request_counters([&i, done](const CounterReply& counters) { done(json{{"mfc", mfc_json(i, counters)}}); });
+}
+
+json instance_counters_json(ProxyInstance& i) {
   json c = counters_json(i.core().counters());
   c["kernel_failures"] = i.kernel_failures();
   c["dropped_foreign_subnet"] = i.foreign_subnet_drops();
@@ -195,16 +202,24 @@ void query_counters(ProxyInstance& i, std::function<void(json)> done) {
   c["upcalls"] = i.upcalls();
   c["upcalls_handled"] = i.upcalls_handled();
   c["upcalls_wrong_vif"] = i.wrong_vif_upcalls();
-  done(c);
+  return c;
 }
 
-// The counters of the instance's ProxyCore (data-no-receivers,
-// source-idle-removed, ...: show stats repeats them among the instance's
-// own), for metrics.
-void query_core_counters(ProxyInstance& i, std::function<void(json)> done) {
-  json c = counters_json(i.core().counters());
-  c["dynamic_interfaces_refused"] = i.dynamic_interfaces_refused();
-  done(json{{"core", c}});
+void query_counters(ProxyInstance& i, std::function<void(json)> done) { done(instance_counters_json(i)); }
+
+// Everything metrics needs of an instance, in one visit and one read of the
+// kernel's counters: "counters" as in show stats, "core" the ProxyCore's own
+// counters (data-no-receivers, source-idle-removed, ..., which show stats
+// repeats among the instance's) and "mfc" and "interfaces" as in show mfc and
+// show interfaces.
+void query_metrics(ProxyInstance& i, std::function<void(json)> done) {
+  json out{{"counters", instance_counters_json(i)}, {"core", counters_json(i.core().counters())}};
+  out["core"]["dynamic_interfaces_refused"] = i.dynamic_interfaces_refused();
+  i.request_counters([&i, done, out = std::move(out)](const CounterReply& counters) mutable {
+    out["mfc"] = mfc_json(i, counters);
+    out["interfaces"] = interfaces_json(i, counters);
+    done(std::move(out));
+  });
 }
 
 // Asks every selected instance and joins their `keys` lists into one list
@@ -546,13 +561,12 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
           w.sample({}, instance_totals_->discarded.load());
           std::vector<ProxyInstance*> all;
           for (auto& [name, instance] : instances_) all.push_back(instance.get());
-          const auto counters = ask_each(all, query_counters, kAskTimeout);
-          const auto entries = ask_each(all, query_mfc, kAskTimeout);
-          const auto interfaces = ask_each(all, query_interfaces, kAskTimeout);
-          const auto core = ask_each(all, query_core_counters, kAskTimeout);
+          // One visit per instance, all at once: at most kAskTimeout in all.
+          const auto answers = ask_each(all, query_metrics, kAskTimeout);
           for (std::size_t k = 0; k < all.size(); ++k) {
             const std::string& name = all[k]->name();
-            const json& c = counters[k];
+            static const json kNone = json::object();
+            const json& c = answers[k].contains("counters") ? answers[k]["counters"] : kNone;
             if (c.contains("groups_downstream")) {
               w.family("mcproxy_instance_groups", control::PrometheusWriter::Type::Gauge,
                        "groups with members on the downstreams, and reported upstream");
@@ -586,7 +600,7 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
                        "kernel multicast routing calls of the instance that failed");
               w.sample({{"instance", name}}, c.value("kernel_failures", std::uint64_t{0}));
             }
-            if (const json& e = core[k]; e.contains("core")) {
+            if (const json& e = answers[k]; e.contains("core")) {
               w.family("mcproxy_instance_dynamic_interfaces_refused_total", control::PrometheusWriter::Type::Counter,
                        "interfaces a downstream pattern could not take (the table's VIFs were all in use)");
               w.sample({{"instance", name}}, e["core"].value("dynamic_interfaces_refused", std::uint64_t{0}));
@@ -597,7 +611,7 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
                 w.sample({{"instance", name}, {"event", event}}, n.template get<std::uint64_t>());
               }
             }
-            const json& mfc = entries[k];
+            const json& mfc = answers[k];
             w.family("mcproxy_mfc_entries", control::PrometheusWriter::Type::Gauge, "installed forwarding entries");
             w.sample({{"instance", name}}, static_cast<std::uint64_t>(mfc.contains("mfc") ? mfc["mfc"].size() : 0));
             if (!mfc.contains("mfc")) continue;
@@ -609,8 +623,8 @@ void Daemon::handle_on_main(const control::Request& request, control::Reply& rep
               w.sample(labels, e.value("bytes", std::uint64_t{0}));
             }
           }
-          for (const json& list : interfaces)
-            if (list.contains("interfaces")) write_interface_metrics(w, list["interfaces"]);
+          for (const json& answer : answers)
+            if (answer.contains("interfaces")) write_interface_metrics(w, answer["interfaces"]);
           reply(control::make_ok(json{{"text", w.text()}}));
         }
       },
