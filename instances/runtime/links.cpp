@@ -153,7 +153,7 @@ void ProxyInstance::deactivate(const std::string& ifname, LinkState& link) {
 
 void ProxyInstance::unregister_link(LinkState& link) {
   if (link.active && link.registered_ifindex != 0) {
-    modules_.receiver.post(receiver::UnregisterInterface{family_, link.registered_ifindex});
+    modules_.receiver.post(receiver::UnregisterInterface{family_, link.registered_ifindex, mailbox_});
     modules_.routing.post(routing::DelVif{table_, link.registered_ifindex});
   }
   link.active = false;

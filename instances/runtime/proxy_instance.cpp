@@ -425,7 +425,7 @@ void ProxyInstance::leave_everything() {
   modules_.receiver.post(receiver::UnsubscribeLinkEvents{subscriber_id_});
   for (auto& [ifname, link] : links_.links()) {
     if (link.active && link.registered_ifindex != 0)
-      modules_.receiver.post(receiver::UnregisterInterface{family_, link.registered_ifindex});
+      modules_.receiver.post(receiver::UnregisterInterface{family_, link.registered_ifindex, mailbox_});
     link.active = false;
   }
   modules_.routing.post(routing::DestroyTable{table_});

@@ -296,6 +296,12 @@ void Receiver::handle(ReceiverMessage&& message) {
                  [this](UnregisterInterface& m) {
                    auto it = registrations_.find({m.family, m.ifindex});
                    if (it == registrations_.end()) return;
+                   if (!same_owner(it->second.owner, m.owner)) {
+                     LOG4CPLUS_DEBUG(logger(), "interface " << it->second.ifname.c_str()
+                                                            << ": unregistered by an instance that no longer holds it,"
+                                                               " left to its holder");
+                     return;
+                   }
                    if (it->second.joined) join_all_routers(m.family, m.ifindex, false);
                    host_rates_.forget_interface(m.family, m.ifindex);
                    registrations_.erase(it);

@@ -36,9 +36,14 @@ struct RegisterInterface {
   std::uint32_t host_report_rate = 0;
 };
 
+// From the instance that registered `ifindex`: its packets are no longer the
+// instance's. Ignored when another instance holds the interface now (it
+// registered it since), so that an instance letting go of an interface late
+// cannot take it from the one that took it over.
 struct UnregisterInterface {
   Family family = Family::V4;
   int ifindex = 0;
+  InstanceMailboxRef owner;
 };
 
 // From Routing: the mroute socket of `table` (upcalls, and for IPv4 the IGMP

@@ -89,7 +89,7 @@ TEST_F(ReceiverTest, RegisteringJoinsAllRoutersGroups) {
   receiver.handle(RegisterInterface{Family::V6, 3, "dn0", a});
   EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{
                                  {3, "224.0.0.22"}, {3, "224.0.0.2"}, {3, "ff02::16"}, {3, "ff02::2"}}));
-  receiver.handle(UnregisterInterface{Family::V4, 3});
+  receiver.handle(UnregisterInterface{Family::V4, 3, a});
   EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "ff02::16"}, {3, "ff02::2"}}));
 }
 
@@ -118,7 +118,7 @@ TEST_F(ReceiverTest, FullJoinSocketMovesTheInterfaceToAnotherSocket) {
   std::size_t v4_sockets = 0;
   for (const auto& c : kernel.calls()) v4_sockets += c == "open_packet_socket v4 send";
   EXPECT_EQ(v4_sockets, 2u);
-  receiver.handle(UnregisterInterface{Family::V4, 4});
+  receiver.handle(UnregisterInterface{Family::V4, 4, a});
   EXPECT_EQ(fd_of("leave_group", "4"), dn1);  // left where it was joined
   EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "224.0.0.22"}, {3, "224.0.0.2"}}));
 }
@@ -134,7 +134,7 @@ TEST_F(ReceiverTest, UpstreamRegistrationJoinsNoRoutersGroups) {
   EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{4, "224.0.0.22"}, {4, "224.0.0.2"}}));
   receiver.handle(RegisterInterface{Family::V4, 4, "up0", a, false});  // and an upstream again
   EXPECT_TRUE(kernel.joined().empty());
-  receiver.handle(UnregisterInterface{Family::V6, 4});
+  receiver.handle(UnregisterInterface{Family::V6, 4, a});
   EXPECT_TRUE(kernel.joined().empty());
 }
 
@@ -459,6 +459,25 @@ TEST_F(ReceiverTest, SecondRegistrationOfIfindexIsCountedAndWins) {
   kernel.inject(fd_b, igmpv2_report(), on(3));
   run();
   EXPECT_EQ(events(*b).size(), 1u);
+}
+
+// An instance that lets go of an interface after another one took it over (a
+// reload or a move whose release came late) does not take it from the new
+// holder: its packets still reach the new holder, the routers' groups stay
+// joined.
+TEST_F(ReceiverTest, UnregisteringAnInterfaceAnotherInstanceTookOverLeavesItToThatInstance) {
+  const int fd_b = add_mroute({Family::V4, 11}, b);
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", a});
+  receiver.handle(RegisterInterface{Family::V4, 3, "dn0", b});
+  receiver.handle(UnregisterInterface{Family::V4, 3, a});
+  EXPECT_EQ(kernel.joined(), (std::set<std::pair<int, std::string>>{{3, "224.0.0.22"}, {3, "224.0.0.2"}}));
+  kernel.inject(fd_b, igmpv2_report(), on(3));
+  run();
+  EXPECT_EQ(events(*b).size(), 1u);
+  EXPECT_EQ(drops(DropReason::UnregisteredInterface), 0u);
+  // Its holder's unregistration does let go of it.
+  receiver.handle(UnregisterInterface{Family::V4, 3, b});
+  EXPECT_TRUE(kernel.joined().empty());
 }
 
 }  // namespace
