@@ -25,13 +25,14 @@
 
 namespace mcproxy {
 
-Daemon::Daemon(DaemonOptions options, config::Configuration configuration)
+Daemon::Daemon(DaemonOptions options, config::Configuration configuration, std::unique_ptr<kernel::KernelApi> kernel)
     : options_(std::move(options)),
       log_(log4cplus::Logger::getInstance("mcproxy")),
+      kernel_(kernel ? std::move(kernel) : std::make_unique<kernel::LinuxKernel>()),
       timer_(clock_),
-      receiver_(kernel_),
-      sender_(kernel_),
-      routing_(kernel_, [this](receiver::ReceiverMessage m) { receiver_.post(std::move(m)); }),
+      receiver_(*kernel_),
+      sender_(*kernel_),
+      routing_(*kernel_, [this](receiver::ReceiverMessage m) { receiver_.post(std::move(m)); }),
       running_(std::move(configuration)) {}
 
 Daemon::~Daemon() { stop(); }
@@ -71,7 +72,7 @@ TableId Daemon::allocate_table(const config::InstanceConfig& cfg) {
   // A table another process holds (a second mcproxy, igmpproxy, pimd) is
   // skipped, so that daemons on one host never share one.
   auto free = [&](std::uint32_t t) {
-    return !used.contains(t) && routing::probe_table(kernel_, family, t) != routing::TableOwner::Somebody;
+    return !used.contains(t) && routing::probe_table(*kernel_, family, t) != routing::TableOwner::Somebody;
   };
   // The first instance without a table number uses the kernel's default table
   // (no policy rules needed, as classic mcproxy); the others get their own.
@@ -84,7 +85,7 @@ TableId Daemon::allocate_table(const config::InstanceConfig& cfg) {
 void Daemon::start_instance(const config::InstanceConfig& cfg) {
   auto table = allocate_table(cfg);
   auto instance = std::make_unique<instances::ProxyInstance>(
-      running_.protocol_of(cfg), cfg, table, instances::Modules{kernel_, receiver_, sender_, routing_, timer_, clock_, instance_totals_});
+      running_.protocol_of(cfg), cfg, table, instances::Modules{*kernel_, receiver_, sender_, routing_, timer_, clock_, instance_totals_});
   instance->start();
   LOG4CPLUS_INFO(log_, "instance " << cfg.name << " uses " << to_string(table));
   instances_[cfg.name] = std::move(instance);
@@ -235,8 +236,17 @@ int Daemon::run() {
       }
     }
     main_mailbox_.drain([](std::function<void()>&& fn) { fn(); });
+    if (stop_requested_) {
+      LOG4CPLUS_INFO(log_, "stop requested: shutting down");
+      service::notify("STOPPING=1");
+      return EX_OK;
+    }
     if (notify && !ready_sent_ && watch_.complete()) announce_ready();
   }
+}
+
+void Daemon::request_stop() {
+  main_mailbox_.post_control([this] { stop_requested_ = true; });
 }
 
 void Daemon::print_status(std::ostream& out) {

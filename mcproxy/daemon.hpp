@@ -36,7 +36,10 @@ namespace mcproxy {
 // is reached through ProxyInstance::post_control (ask()).
 class Daemon final : public control::ControlHandler {
  public:
-  Daemon(DaemonOptions options, config::Configuration configuration);
+  // `kernel`: the kernel it works on; the running one (LinuxKernel) when null
+  // (the threaded tests give a FakeKernel).
+  Daemon(DaemonOptions options, config::Configuration configuration,
+         std::unique_ptr<kernel::KernelApi> kernel = nullptr);
   ~Daemon() override;
 
   // Starts the modules and every instance. An error message if a module
@@ -45,8 +48,11 @@ class Daemon final : public control::ControlHandler {
   // Stops instances (leaving groups, removing kernel state), then modules.
   void stop();
   // Main loop: signals (SIGINT/SIGTERM stop, SIGHUP reloads) and control
-  // requests, until a stop signal. Returns the exit code.
+  // requests, until a stop signal or request_stop(). Returns the exit code.
   int run();
+  // Any thread: makes run() return EX_OK once the requests posted before
+  // this one are handled, as a SIGTERM does.
+  void request_stop();
   // Re-reads the configuration file and applies the difference. Errors (with
   // FILE:LINE:COL) leave everything as it is.
   std::vector<std::string> reload();
@@ -92,7 +98,7 @@ class Daemon final : public control::ControlHandler {
   DaemonOptions options_;
   log4cplus::Logger log_;
   SteadyClockSource clock_;
-  kernel::LinuxKernel kernel_;
+  std::unique_ptr<kernel::KernelApi> kernel_;  // before the modules, which use it
   timer::Timer timer_;
   receiver::Receiver receiver_;
   sender::Sender sender_;
@@ -103,10 +109,16 @@ class Daemon final : public control::ControlHandler {
   // What every instance took from the Receiver since start, stopped ones included.
   std::shared_ptr<instances::InstanceTotals> instance_totals_ = std::make_shared<instances::InstanceTotals>();
   bool started_ = false;
+  bool stop_requested_ = false;  // main thread (request_stop posts the change)
   ThreadWatch watch_{main_mailbox_};
   std::map<std::string, InstanceSummary> summaries_;  // by instance, from the last probes
   bool ready_sent_ = false;
   std::function<control::ServerCounters()> control_counters_;
+
+  // tests/unit/daemon_threaded/daemon_threaded_test.cpp: reaches an instance
+  // to hold its thread (before run() starts, while instances_ is the main
+  // thread's alone).
+  friend struct DaemonTestAccess;
 };
 
 }  // namespace mcproxy
