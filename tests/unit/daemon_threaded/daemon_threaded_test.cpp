@@ -77,8 +77,7 @@ class DaemonLab {
     dir_ = dir;
     file_ = dir_ + "/mcproxy.conf";
     write_config(text);
-    auto loaded = config::load_config_file(file_);
-    EXPECT_TRUE(loaded.has_value());
+    auto loaded = config::load_config_file(file_);  // .value() below throws (the test fails) if broken
     auto fake = std::make_unique<kernel::FakeKernel>();
     kernel_ = fake.get();
     kernel_->set_interfaces({interface(2, "up0", "192.0.2.2"), interface(3, "lan0", "10.3.0.1"),
@@ -86,14 +85,11 @@ class DaemonLab {
                              interface(6, "lan2", "10.6.0.1"), interface(7, "lan3", "10.7.0.1")});
     DaemonOptions options;
     options.config_file = file_;
-    daemon_ = std::make_unique<Daemon>(options, std::move(*loaded), std::move(fake));
+    daemon_ = std::make_unique<Daemon>(options, std::move(loaded.value()), std::move(fake));
     EXPECT_EQ(daemon_->start(), std::nullopt);
   }
   ~DaemonLab() {
-    if (main_.joinable()) {
-      daemon_->request_stop();
-      main_.join();
-    }
+    stop_main();
     daemon_->stop();
     std::filesystem::remove_all(dir_);
   }
@@ -104,6 +100,14 @@ class DaemonLab {
   instances::ProxyInstance* instance(const std::string& name) { return DaemonTestAccess::instance(*daemon_, name); }
   void run() {
     main_ = std::thread([this] { exit_code_ = daemon_->run(); });
+  }
+  // Ends the main loop (Daemon::request_stop); run()'s exit code.
+  int stop_main() {
+    if (main_.joinable()) {
+      daemon_->request_stop();
+      main_.join();
+    }
+    return exit_code_;
   }
   void write_config(const std::string& text) { std::ofstream(file_) << text; }
 
@@ -116,7 +120,10 @@ class DaemonLab {
   }
   json ask(control::Request request) {
     auto answer = post(std::move(request));
-    EXPECT_EQ(answer.wait_for(10s), std::future_status::ready);
+    if (answer.wait_for(10s) != std::future_status::ready) {
+      ADD_FAILURE() << "no answer in 10 s";
+      return json();
+    }
     return answer.get();
   }
   json interfaces() { return ask(control::ShowRequest{control::ShowWhat::Interfaces, std::nullopt}); }
@@ -129,14 +136,7 @@ class DaemonLab {
     return "";
   }
   // Whether the fake kernel holds a VIF for `ifindex` in some table.
-  bool has_vif(int ifindex) const {
-    for (const auto& [fd, table] : kernel_->tables())
-      if (table.initialized)
-        for (const auto& [vif, index] : table.vifs)
-          if (index == ifindex) return true;
-    return false;
-  }
-  kernel::FakeKernel& kernel() { return *kernel_; }
+  bool has_vif(int ifindex) const { return mroute_socket_with(ifindex) != -1; }
   // The mroute socket of the table that holds a VIF for `ifindex` (IGMP
   // packets of that table's interfaces arrive there); -1 if none.
   int mroute_socket_with(int ifindex) const {
@@ -181,6 +181,7 @@ TEST(DaemonThreaded, StartsTheInstancesAndStopsOnRequest) {
   EXPECT_EQ(lab.state("b", "up1"), "up");
   EXPECT_TRUE(lab.has_vif(3));
   EXPECT_TRUE(lab.has_vif(6));
+  EXPECT_EQ(lab.stop_main(), 0);
 }
 
 // doc/operations.md, "Reload": the instances apply a reload's changes at
