@@ -253,6 +253,33 @@ TEST(DaemonThreaded, AReloadMovesAnInterfaceBetweenRunningInstances) {
   }));
 }
 
+// `mcproxyctl interface move` (the PMIPv6 handover, doc/control-protocol.md): the
+// downstream goes to the other instance with its memberships, which the
+// other instance serves at once, and its reports reach the new instance.
+TEST(DaemonThreaded, AnInterfaceMoveTakesTheMembershipsAlong) {
+  DaemonLab lab(kTwoInstances);
+  lab.run();
+  ASSERT_TRUE(eventually([&] { return lab.state("a", "lan1") == "up" && lab.state("b", "lan2") == "up"; }));
+  ASSERT_TRUE(eventually([&] {
+    lab.inject_report(4, "10.4.0.9", "239.5.5.5");
+    return lab.has_group("a", "lan1", "239.5.5.5");
+  }));
+  const json moved = lab.ask(control::InterfaceMoveRequest{"lan1", "a", "b"});
+  EXPECT_EQ(moved["ok"], true) << moved.dump();
+  EXPECT_TRUE(lab.has_group("b", "lan1", "239.5.5.5"));
+  EXPECT_FALSE(lab.has_group("a", "lan1", "239.5.5.5"));
+  EXPECT_EQ(lab.state("b", "lan1"), "up");
+  EXPECT_EQ(lab.state("a", "lan1"), "");
+  EXPECT_TRUE(eventually([&] {
+    lab.inject_report(4, "10.4.0.9", "239.6.6.6");
+    return lab.has_group("b", "lan1", "239.6.6.6");
+  }));
+  // Moving it where it is not is refused and changes nothing.
+  const json refused = lab.ask(control::InterfaceMoveRequest{"lan1", "a", "b"});
+  EXPECT_EQ(refused["ok"], false) << refused.dump();
+  EXPECT_EQ(lab.state("b", "lan1"), "up");
+}
+
 // A broken file changes nothing: the error names FILE:LINE:COL.
 TEST(DaemonThreaded, ABrokenReloadChangesNothing) {
   DaemonLab lab(kTwoInstances);
