@@ -32,8 +32,19 @@ case "$repo" in
 esac
 mkdir -p /run/netns /run/lock
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || true
-# The guest kernel's modules (the shared root has the host's, if any).
-mount --bind "$repo/build/vm/kernel/lib/modules" /lib/modules
+# The guest kernel's modules, over the host's /lib/modules in the shared
+# root. A host without that directory (a container, a microVM) gives nothing
+# to mount over: modprobe, and the kernel's module autoloading, are then
+# pointed at them through a wrapper in the guest's own /run.
+if [ -d /lib/modules ]; then
+  mount --bind "$repo/build/vm/kernel/lib/modules" /lib/modules
+else
+  mkdir -p /run/vm-bin
+  printf '#!/bin/sh\nexec /sbin/modprobe -d %q "$@"\n' "$repo/build/vm/kernel" >/run/vm-bin/modprobe
+  chmod 755 /run/vm-bin/modprobe
+  echo /run/vm-bin/modprobe >/proc/sys/kernel/modprobe
+  export PATH=/run/vm-bin:$PATH
+fi
 modprobe tun 2>/dev/null || true
 hostname mcproxy-vm
 ip link set lo up
