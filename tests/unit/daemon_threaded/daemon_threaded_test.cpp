@@ -10,8 +10,8 @@
 #include "modules/codec/codec.hpp"
 #include "modules/config/load.hpp"
 #include "modules/kernel/fake_kernel.hpp"
+#include "tests/unit/daemon_threaded/threaded_helpers.hpp"
 
-#include <boost/asio/ip/address_v4.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -40,27 +40,8 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-Address v4(const char* s) { return Address(boost::asio::ip::make_address_v4(s)); }
-
 kernel::InterfaceInfo interface(int ifindex, const std::string& name, const char* address) {
-  kernel::InterfaceInfo i;
-  i.ifindex = ifindex;
-  i.name = name;
-  i.up = true;
-  i.running = true;
-  i.multicast = true;
-  i.mtu = 1500;
-  i.addresses = {{v4(address), 24}};
-  return i;
-}
-
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 5000ms) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return condition();
+  return test_interface(ifindex, name, address);
 }
 
 constexpr const char* kTwoInstances =
@@ -196,14 +177,8 @@ TEST(DaemonThreaded, AReloadReachesEveryInstanceAtOnce) {
   ASSERT_TRUE(eventually([&] { return lab.state("a", "lan0") == "up" && lab.state("b", "lan2") == "up"; }));
   ASSERT_FALSE(lab.has_vif(7));
 
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::promise<void> entered;
-  ASSERT_TRUE(a->post_control([released, &entered](instances::ProxyInstance&) {
-    entered.set_value();
-    released.wait_for(10s);
-  }));
-  entered.get_future().wait();
+  HeldInstance held(*a);
+  ASSERT_TRUE(held.held());
   lab.write_config(
       "pinstance a: up0 ==> lan0 lan1;\n"
       "pinstance a query-interval 20s;\n"
@@ -211,7 +186,7 @@ TEST(DaemonThreaded, AReloadReachesEveryInstanceAtOnce) {
   auto reloaded = lab.post(control::ReloadRequest{});
   // b adds lan3's VIF while a is still held.
   const bool b_changed = eventually([&] { return lab.has_vif(7); }, 4000ms);
-  release.set_value();
+  held.release();
   EXPECT_TRUE(b_changed) << "instance b waited for instance a";
   ASSERT_EQ(reloaded.wait_for(10s), std::future_status::ready);
   EXPECT_EQ(reloaded.get()["ok"], true);
@@ -230,15 +205,14 @@ TEST(DaemonThreaded, AReloadMovesAnInterfaceBetweenRunningInstances) {
   ASSERT_NE(a, nullptr);
   lab.run();
   ASSERT_TRUE(eventually([&] { return lab.state("a", "lan1") == "up" && lab.state("b", "lan2") == "up"; }));
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  ASSERT_TRUE(a->post_control([released](instances::ProxyInstance&) { released.wait_for(10s); }));
+  HeldInstance held(*a);
+  ASSERT_TRUE(held.held());
   lab.write_config(
       "pinstance a: up0 ==> lan0;\n"
       "pinstance b: up1 ==> lan2 lan1;\n");
   auto reloaded = lab.post(control::ReloadRequest{});
   std::this_thread::sleep_for(100ms);
-  release.set_value();
+  held.release();
   ASSERT_EQ(reloaded.wait_for(10s), std::future_status::ready);
   const json answer = reloaded.get();
   EXPECT_EQ(answer["ok"], true) << answer.dump();

@@ -10,8 +10,8 @@
 #include "modules/codec/codec.hpp"
 #include "modules/config/load.hpp"
 #include "tests/unit/daemon_threaded/module_threads.hpp"
+#include "tests/unit/daemon_threaded/threaded_helpers.hpp"
 
-#include <boost/asio/ip/address_v4.hpp>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -26,30 +26,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Address v4(const char* s) { return Address(boost::asio::ip::make_address_v4(s)); }
-
 constexpr int kUpstream = 2;
 constexpr int kDownstream = 3;
 
 kernel::InterfaceInfo interface(int ifindex, const char* name, const char* address, bool up = true) {
-  kernel::InterfaceInfo i;
-  i.ifindex = ifindex;
-  i.name = name;
-  i.up = up;
-  i.running = up;
-  i.multicast = true;
-  i.mtu = 1500;
-  i.addresses = {{v4(address), 24}};
-  return i;
-}
-
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 5000ms) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return condition();
+  return test_interface(ifindex, name, address, up);
 }
 
 // What one instance counted, read on its thread.
@@ -172,14 +153,8 @@ TEST(InstanceThreaded, AReportQueuedBehindItsLinkGoingDownIsCountedAsInactiveLin
   ASSERT_TRUE(eventually([&] { return lab.counted().packets == 1; }));
 
   // Hold the instance thread inside a control function.
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::promise<void> entered;
-  ASSERT_TRUE(lab.instance->post_control([released, &entered](instances::ProxyInstance&) {
-    entered.set_value();
-    released.wait();
-  }));
-  entered.get_future().wait();
+  HeldInstance held(*lab.instance);
+  ASSERT_TRUE(held.held());
 
   lab.inject_report("10.2.0.9", "239.2.2.2");
   ASSERT_TRUE(eventually([&] { return lab.receiver.counters().delivered == 2; }));
@@ -193,7 +168,7 @@ TEST(InstanceThreaded, AReportQueuedBehindItsLinkGoingDownIsCountedAsInactiveLin
   down.mtu = 1500;
   lab.kernel.inject_link_events(lab.kernel.opened("open_link_monitor"), {down});
   ASSERT_TRUE(eventually([&] { return lab.receiver.counters().link_events > events_before; }));
-  release.set_value();
+  held.release();
 
   ASSERT_TRUE(eventually([&] { return lab.counted().packets == 2; }));
   EXPECT_EQ(lab.counted(), (Counted{.packets = 2, .packets_handled = 1, .inactive_link = 1}));
@@ -239,14 +214,8 @@ TEST(InstanceThreaded, AControlRequestWaitsForOneSliceOfAFloodNotABatch) {
   // Hold the instance thread while 600 reports (60 hosts, 10 each: within
   // every host's report rate) queue in its mailbox, and a status request
   // behind them.
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::promise<void> entered;
-  ASSERT_TRUE(lab.instance->post_control([released, &entered](instances::ProxyInstance&) {
-    entered.set_value();
-    released.wait();
-  }));
-  entered.get_future().wait();
+  HeldInstance held(*lab.instance);
+  ASSERT_TRUE(held.held());
   constexpr int kHosts = 60, kReportsPerHost = 10;
   for (int h = 0; h < kHosts; ++h) {
     const std::string host = "10.2.0." + std::to_string(10 + h);
@@ -260,7 +229,7 @@ TEST(InstanceThreaded, AControlRequestWaitsForOneSliceOfAFloodNotABatch) {
   std::promise<std::uint64_t> seen;
   auto packets_at_status = seen.get_future();
   ASSERT_TRUE(lab.instance->post_control([&seen](instances::ProxyInstance& i) { seen.set_value(i.packets()); }));
-  release.set_value();
+  held.release();
 
   ASSERT_EQ(packets_at_status.wait_for(5s), std::future_status::ready);
   const std::uint64_t before_status = packets_at_status.get() - 1;
