@@ -11,9 +11,10 @@ namespace {
 using nlohmann::json;
 using Type = control::PrometheusWriter::Type;
 
+// (contains() and at() rather than find(): GCC 12's -Wnull-dereference
+// misreads a dereferenced json iterator at -O3.)
 std::string text(const json& e, const char* key) {
-  const auto it = e.find(key);
-  return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return e.contains(key) && e.at(key).is_string() ? e.at(key).get<std::string>() : std::string();
 }
 
 std::uint64_t count(const json& v) {
@@ -25,9 +26,8 @@ std::uint64_t count(const json& v) {
 // One sample per key of the counter object e[key] ("rx", "tx", "drops").
 void per_key(control::PrometheusWriter& w, const json& e, const control::PrometheusLabels& labels, const char* key,
              const char* label, const char* family, const char* help) {
-  const auto it = e.find(key);
-  if (it == e.end() || !it->is_object()) return;
-  for (const auto& [name, value] : it->items()) {
+  if (!e.contains(key) || !e.at(key).is_object()) return;
+  for (const auto& [name, value] : e.at(key).items()) {
     if (!value.is_number()) continue;
     w.family(family, Type::Counter, help);
     auto l = labels;
@@ -48,9 +48,9 @@ void write_interface_metrics(control::PrometheusWriter& w, const json& interface
     with_role.emplace_back("role", text(e, "role"));
     w.sample(with_role, std::uint64_t{text(e, "state") == "up" ? 1u : 0u});
     if (text(e, "role") == "downstream") {
-      if (const auto q = e.find("querier"); q != e.end() && q->is_boolean()) {
+      if (e.contains("querier") && e.at("querier").is_boolean()) {
         w.family("mcproxy_interface_querier", Type::Gauge, "1 while mcproxy is the querier of the downstream");
-        w.sample(labels, std::uint64_t{q->get<bool>() ? 1u : 0u});
+        w.sample(labels, std::uint64_t{e.at("querier").get<bool>() ? 1u : 0u});
       }
     }
     per_key(w, e, labels, "rx", "message", "mcproxy_interface_received_total",
@@ -59,13 +59,14 @@ void write_interface_metrics(control::PrometheusWriter& w, const json& interface
             "IGMP/MLD messages sent on the interface, by message (show interfaces: tx)");
     per_key(w, e, labels, "drops", "reason", "mcproxy_interface_drops_total",
             "IGMP/MLD messages or records dropped on the interface, by reason (show interfaces: drops)");
-    if (const auto d = e.find("data"); d != e.end() && d->is_object()) {
+    if (e.contains("data") && e.at("data").is_object()) {
+      const json& d = e.at("data");
       const auto data = [&](const char* family, const char* help, const char* in, const char* out) {
         w.family(family, Type::Counter, help);
         for (const auto& [direction, key] : {std::pair{"in", in}, std::pair{"out", out}}) {
           auto l = labels;
           l.emplace_back("direction", direction);
-          w.sample(l, count(d->value(key, json(0))));
+          w.sample(l, count(d.value(key, json(0))));
         }
       };
       data("mcproxy_interface_data_packets_total",
